@@ -206,6 +206,9 @@ func describe(n *yaml.Node) string {
 }
 
 func join(path, key string) string {
+	if key == "" {
+		return path
+	}
 	if path == "" {
 		return key
 	}

@@ -77,8 +77,7 @@ func ParseSite(file string, data []byte) (*Site, error) {
 	for key, val := range d.mapEntries(top, "roles") {
 		field := "roles." + key.Value
 		site.pos[field] = d.pos(key)
-		m := map[string]*yaml.Node{"v": val}
-		addrs, nodes := d.strings(m, "v", field)
+		addrs, nodes := d.strings(map[string]*yaml.Node{"": val}, "", field)
 		var prefixes []netip.Prefix
 		for i, s := range addrs {
 			p, err := parsePrefix(s)
@@ -93,7 +92,7 @@ func ParseSite(file string, data []byte) (*Site, error) {
 	for key, val := range d.mapEntries(top, "ports") {
 		field := "ports." + key.Value
 		site.pos[field] = d.pos(key)
-		set := d.ports(map[string]*yaml.Node{"v": val}, "v", field)
+		set := d.ports(map[string]*yaml.Node{"": val}, "", field)
 		if len(set) == 0 && val.Kind == yaml.SequenceNode && len(val.Content) == 0 {
 			d.problems.add(d.pos(val), field, "empty; list the ports the site uses")
 		}
@@ -106,7 +105,7 @@ func ParseSite(file string, data []byte) (*Site, error) {
 		}
 		field := "placeholders." + key.Value
 		site.pos["placeholders."+name] = d.pos(key)
-		vals, nodes := d.strings(map[string]*yaml.Node{"v": val}, "v", field)
+		vals, nodes := d.strings(map[string]*yaml.Node{"": val}, "", field)
 		for i, v := range vals {
 			if _, err := parseLabel(strings.ToLower(v)); err != nil || strings.ContainsAny(v, "<>.") {
 				d.problems.add(d.pos(nodes[i]), fmt.Sprintf("%s[%d]", field, i), "%q is not a valid part of a host name; want letters, digits and dashes", v)

@@ -1,0 +1,36 @@
+# flowaudit: build, test, benchmark, fuzz.
+GO      ?= go
+PKGS    ?= ./...
+FUZZTIME ?= 10s
+
+.PHONY: build test vet unit fuzz bench generate demo clean
+
+build:
+	CGO_ENABLED=0 $(GO) build -o bin/flowaudit ./cmd/flowaudit
+
+# The test command CI runs: vet, every test, then each fuzz target briefly.
+test: vet unit fuzz
+
+vet:
+	$(GO) vet $(PKGS)
+	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { gofmt -l .; echo "gofmt needed"; exit 1; }
+
+unit:
+	$(GO) test -count=1 -timeout 15m $(PKGS)
+
+# Runs every fuzz target (func FuzzXxx) for FUZZTIME each.
+fuzz:
+	@./scripts/fuzz-all "$(FUZZTIME)"
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+generate:
+	$(GO) generate ./...
+
+# The README's main job.
+demo: build
+	./bin/flowaudit catalog list
+
+clean:
+	rm -rf bin
