@@ -19,10 +19,13 @@ const (
 const usage = `flowaudit: audit observed traffic against documented network requirements
 
 Usage:
+  flowaudit audit CAPTURE...                  audit captures against the documented requirements
   flowaudit catalog list                      services, requirement counts, source documents
   flowaudit catalog show SERVICE              a service's requirements as a table
   flowaudit catalog validate FILE...          check catalog files strictly
   flowaudit catalog export --format json|yaml the effective requirements
+
+Audit flags: --format text|json|markdown, -o FILE, --fail-on blocked,unexpected,undocumented-port,exposure
 
 Catalog flags (everywhere):
   --catalog FILE   add a user catalog (repeatable)
@@ -78,6 +81,8 @@ func dispatch(args []string, stdout, stderr io.Writer) error {
 		return nil
 	case "catalog":
 		return catalogCmd(args[1:], stdout, stderr)
+	case "audit":
+		return auditCmd(args[1:], stdout, stderr)
 	}
 	return usagef("unknown command %q", args[0])
 }

@@ -1,0 +1,451 @@
+// Package classify is flowaudit's hot path: it decodes packets, tracks
+// bidirectional flows with their TCP handshake outcome (Zeek's conn_state
+// and history), learns the names that identify each destination (DNS
+// answers, TLS SNI, HTTP Host, CONNECT targets), and matches finished flows
+// against the compiled catalog.
+//
+// The same Engine serves offline replay and the live engines: they all
+// hand it capture.Packets.
+package classify
+
+import (
+	"net/netip"
+	"time"
+
+	"github.com/flowaudit/flowaudit/capture"
+	"github.com/flowaudit/flowaudit/classify/packet"
+	"github.com/flowaudit/flowaudit/classify/proto/dns"
+)
+
+// Config sets up an Engine.
+type Config struct {
+	Timeouts Timeouts
+	MaxFlows int // flows tracked at once; the least active are ended beyond it (0: no limit)
+	// Sink receives each finished flow (idle, evicted, or at Finish). It
+	// must not keep the *Flow: the engine reuses it.
+	Sink func(*Flow)
+}
+
+// Stats count what the engine saw.
+type Stats struct {
+	Packets     uint64 // handed to the engine
+	Bytes       uint64 // captured bytes handed to the engine
+	IP          uint64 // decoded as IPv4/IPv6
+	NotIP       uint64 // ARP, LLDP, ...: not flows
+	Malformed   uint64 // headers that contradict themselves
+	Truncated   uint64 // cut short by the snap length before the transport header
+	UnknownLink uint64 // link types flowaudit does not decode
+	Duplicates  uint64 // the same packet captured on another interface
+	Fragments   uint64 // non-first IP fragments
+	ICMPErrors  uint64 // ICMP errors attached to the flow they quote
+	Flows       uint64 // flows created
+	Expired     uint64 // flows ended by their idle timeout
+	Evicted     uint64 // flows ended early because the flow table was full
+	DNSMessages uint64
+	DNSBad      uint64
+	SNI, HTTP   uint64
+	First, Last int64 // capture time of the first and last packet
+}
+
+// Engine classifies packets into flows. It is not safe for concurrent use;
+// the audit runs one per worker.
+type Engine struct {
+	cfg     Config
+	p       packet.Parsed
+	table   *table
+	dns     *dnsTable
+	dnsMsg  dns.Message
+	chain   [][]byte
+	frags   fragTable
+	parents parentTable
+	stats   Stats
+	scratch []byte
+}
+
+// New returns an engine.
+func New(cfg Config) *Engine {
+	e := &Engine{cfg: cfg, dns: newDNSTable(), frags: newFragTable()}
+	sink := cfg.Sink
+	if sink == nil {
+		sink = func(*Flow) {}
+	}
+	e.table = newTable(cfg.Timeouts, cfg.MaxFlows, func(f *Flow) {
+		if f.evicted {
+			e.stats.Evicted++
+		}
+		sink(f)
+	})
+	return e
+}
+
+// Stats returns the counters so far.
+func (e *Engine) Stats() Stats {
+	s := e.stats
+	s.Expired = e.table.expired
+	return s
+}
+
+// ActiveFlows is the number of flows tracked now.
+func (e *Engine) ActiveFlows() int { return len(e.table.flows) }
+
+// Finish ends every flow still tracked.
+func (e *Engine) Finish() { e.table.flush() }
+
+// Packet processes one captured packet.
+func (e *Engine) Packet(cp *capture.Packet) {
+	now := cp.Time
+	e.stats.Packets++
+	e.stats.Bytes += uint64(len(cp.Data))
+	if e.stats.First == 0 || now < e.stats.First {
+		e.stats.First = now
+	}
+	if now > e.stats.Last {
+		e.stats.Last = now
+	}
+	p := &e.p
+	switch p.Decode(uint32(cp.Link), cp.Data) {
+	case packet.OK:
+	case packet.NotIP:
+		e.stats.NotIP++
+		return
+	case packet.UnsupportedLink:
+		e.stats.UnknownLink++
+		return
+	case packet.Truncated:
+		e.stats.Truncated++
+		if p.IPVersion == 0 {
+			return
+		}
+		// The IP header is there: the packet still counts for its flow.
+	default:
+		e.stats.Malformed++
+		return
+	}
+	e.stats.IP++
+	if now-e.table.lastExpiry >= int64(time.Second) || now < e.table.lastExpiry {
+		e.table.expire(now)
+		e.dns.sweep(now)
+		e.frags.sweep(now)
+	}
+	iface := uint64(cp.Iface)<<32 | uint64(p.IfaceHint)
+
+	if p.Fragment && p.FragOffset != 0 {
+		e.stats.Fragments++
+		e.fragment(p, now, iface)
+		return
+	}
+	if (p.Proto == 1 || p.Proto == 58) && p.Quoted.Valid && isICMPError(p.Proto == 58, p.ICMPType) {
+		e.icmpError(p, now)
+		return
+	}
+	sport, dport := p.SrcPort, p.DstPort
+	k, srcIsA := makeKey(p.Src, p.Dst, sport, dport, p.Proto)
+	f := e.table.flows[k]
+	isNew := f == nil
+	if isNew {
+		f = e.table.newFlow(k, now)
+		e.stats.Flows++
+		f.Proto = p.Proto
+		e.setOriginator(f, p, srcIsA)
+	}
+	fromOrig := srcIsA == f.origIsA
+	if !isNew && f.isDuplicate(p, fromOrig, now, iface) {
+		e.stats.Duplicates++
+		return
+	}
+	var earlyPkts, earlyBytes uint64
+	if p.Fragment && p.MoreFragments {
+		earlyPkts, earlyBytes = e.frags.first(p, k, fromOrig, now)
+	}
+	f.Last = now
+	if fromOrig {
+		f.OrigPkts += 1 + earlyPkts
+		f.OrigBytes += uint64(p.IPLen) + earlyBytes
+	} else {
+		f.RespPkts += 1 + earlyPkts
+		f.RespBytes += uint64(p.IPLen) + earlyBytes
+	}
+	class := classDatagram
+	switch p.Proto {
+	case 6:
+		class = e.tcp(f, p, fromOrig)
+	case 17:
+		if sport == 53 || dport == 53 {
+			e.dnsUDP(p, now)
+		}
+	case 1, 58:
+		if isNew {
+			f.ICMPType, f.ICMPCode = p.ICMPType, p.ICMPCode
+		}
+	}
+	if isNew {
+		src, _ := f.Orig()
+		dst, dport := f.Resp()
+		f.DNSNames = e.dns.lookup(src, dst, now)
+		e.parents.note(src, dst, dport, now)
+	}
+	e.table.touch(f, class, !isNew)
+}
+
+// setOriginator decides which side started the flow: the sender of a SYN,
+// or of the first datagram. A SYN-ACK seen first means its receiver
+// started it (history '^'); TCP without a SYN means the capture started
+// mid-connection: the side on the well-known, else the lower, port is taken
+// as the responder.
+func (e *Engine) setOriginator(f *Flow, p *packet.Parsed, srcIsA bool) {
+	senderIsOrig := true
+	switch p.Proto {
+	case 6:
+		syn, ack := p.TCPFlags&flagSYN != 0, p.TCPFlags&flagACK != 0
+		switch {
+		case syn && !ack:
+		case syn && ack:
+			senderIsOrig = false
+			f.Flipped = true
+		default:
+			f.Midstream = true
+			senderIsOrig = serverSide(p.DstPort, p.SrcPort)
+			f.Flipped = !senderIsOrig
+		}
+	case 17:
+		// A datagram from a well-known port to an ephemeral one is an
+		// answer whose question the capture missed.
+		if p.SrcPort < 1024 && p.DstPort >= 1024 {
+			senderIsOrig = false
+			f.Flipped = true
+		}
+	case 1:
+		if p.ICMPType == 0 { // echo reply
+			senderIsOrig, f.Flipped = false, true
+		}
+	case 58:
+		if p.ICMPType == 129 {
+			senderIsOrig, f.Flipped = false, true
+		}
+	}
+	f.origIsA = srcIsA == senderIsOrig
+	if f.Flipped {
+		f.addHistory('^', true)
+	}
+}
+
+// serverSide reports whether port a looks like the server's rather than b:
+// a well-known port, else the lower one.
+func serverSide(a, b uint16) bool {
+	aw, bw := a < 1024, b < 1024
+	if aw != bw {
+		return aw
+	}
+	return a <= b
+}
+
+// tcp updates the handshake state, history and names for one segment.
+func (e *Engine) tcp(f *Flow, p *packet.Parsed, fromOrig bool) timeoutClass {
+	ep, peer := &f.tcpO, &f.tcpR
+	if !fromOrig {
+		ep, peer = peer, ep
+	}
+	flags := p.TCPFlags
+	// Sequence tracking for retransmissions and stream offsets.
+	segLen := uint32(p.PayloadLen)
+	if flags&flagSYN != 0 {
+		segLen++
+	}
+	if flags&flagFIN != 0 {
+		segLen++
+	}
+	rexmit := false
+	if ep.seqValid {
+		end := p.Seq + segLen
+		if p.PayloadLen > 0 && flags&flagRST == 0 && int32(end-ep.nextSeq) <= 0 {
+			rexmit = true
+		} else if int32(end-ep.nextSeq) > 0 {
+			ep.nextSeq = end
+		}
+	} else {
+		ep.seqValid = true
+		ep.startSeq = p.Seq
+		ep.nextSeq = p.Seq + segLen
+	}
+	if !rexmit {
+		ep.size += uint64(p.PayloadLen)
+	}
+	tcpUpdate(ep, peer, fromOrig, flags, &f.tcpO.state, p.PayloadLen)
+	zeroWin := p.Window == 0 && flags&(flagSYN|flagFIN|flagRST) == 0
+	tcpHistory(ep, fromOrig, flags, p.PayloadLen, rexmit, zeroWin, f.addHistory)
+
+	if len(p.Payload) > 0 && flags&flagRST == 0 {
+		dataSeq := p.Seq
+		if flags&flagSYN != 0 {
+			dataSeq++
+		}
+		dns := p.SrcPort == 53 || p.DstPort == 53
+		switch {
+		case dns && !fromOrig:
+			e.dnsTCP(f, dataSeq, p.Payload, p)
+		case fromOrig && !dns:
+			e.clientData(f, dataSeq, p.Payload)
+		}
+	} else if flags&flagSYN != 0 && fromOrig && !f.names.client.based {
+		f.names.client.base, f.names.client.based = p.Seq+1, true
+	} else if flags&flagSYN != 0 && !fromOrig && !f.names.server.based {
+		f.names.server.base, f.names.server.based = p.Seq+1, true
+	}
+
+	switch {
+	case f.tcpO.state == tcpReset || f.tcpR.state == tcpReset,
+		f.tcpO.state == tcpClosed && f.tcpR.state == tcpClosed:
+		return classClosed
+	case f.tcpO.state == tcpEstablished || f.tcpR.state == tcpEstablished ||
+		f.tcpO.state == tcpPartial || f.tcpR.state == tcpPartial ||
+		f.tcpO.state == tcpClosed || f.tcpR.state == tcpClosed:
+		return classEstablished
+	}
+	return classHalfOpen
+}
+
+// dnsUDP learns names from a DNS answer over UDP.
+func (e *Engine) dnsUDP(p *packet.Parsed, now int64) {
+	if len(p.Payload) < 12 {
+		return
+	}
+	e.dnsMessage(p.Payload, p.Dst, now)
+}
+
+// dnsTCP learns names from DNS answers over TCP (length-prefixed messages,
+// possibly spanning segments).
+func (e *Engine) dnsTCP(f *Flow, seq uint32, payload []byte, p *packet.Parsed) {
+	s := &f.names.server
+	if s.done {
+		return
+	}
+	stream := s.add(seq, payload, dnsStreamLimit)
+	if stream == nil {
+		return
+	}
+	client, _ := f.Orig()
+	for {
+		msg, rest, ok := dns.SplitTCP(s.buf[:s.have])
+		if !ok {
+			break
+		}
+		e.dnsMessage(msg, client, f.Last)
+		s.consume(s.have - len(rest))
+	}
+	if s.have >= dnsStreamLimit {
+		s.finish()
+	}
+}
+
+// dnsMessage parses one DNS message and records, for each A/AAAA answer,
+// the queried name and every name of its CNAME chain.
+func (e *Engine) dnsMessage(b []byte, client netip.Addr, now int64) {
+	m := &e.dnsMsg
+	if err := m.Parse(b); err != nil {
+		e.stats.DNSBad++
+		return
+	}
+	e.stats.DNSMessages++
+	if !m.Response || m.RCode != 0 {
+		return
+	}
+	q := m.Question.Bytes()
+	for i := range m.Answers {
+		rr := &m.Answers[i]
+		if rr.Type != 1 && rr.Type != 28 {
+			continue
+		}
+		e.chain = e.chain[:0]
+		e.chain = append(e.chain, q)
+		e.chain = appendCNAMEPath(e.chain, m.Answers, q, rr.Name.Bytes())
+		e.dns.add(client, rr.Addr, e.chain, rr.TTL, now)
+	}
+}
+
+// appendCNAMEPath appends the CNAME targets leading from the queried name
+// to owner, then owner itself.
+func appendCNAMEPath(chain [][]byte, answers []dns.RR, from, owner []byte) [][]byte {
+	cur := from
+	for steps := 0; steps < 16 && !equalFold(cur, owner); steps++ {
+		next := []byte(nil)
+		for i := range answers {
+			if answers[i].Type == 5 && equalFold(answers[i].Name.Bytes(), cur) {
+				next = answers[i].Target.Bytes()
+				break
+			}
+		}
+		if next == nil {
+			break
+		}
+		chain = append(chain, next)
+		cur = next
+	}
+	if !equalFold(cur, owner) {
+		chain = append(chain, owner)
+	}
+	return chain
+}
+
+func equalFold(a, b []byte) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		x, y := a[i], b[i]
+		if x >= 'A' && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if y >= 'A' && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+// icmpError attaches an ICMP error to the flow whose packet it quotes. An
+// error about a packet the originator sent means its attempt failed; an
+// error about a packet the responder sent (an answer to a closed socket)
+// is recorded but blocks nothing. An error about a flow the capture never
+// saw (the capture point saw only the answer) still records the attempt.
+func (e *Engine) icmpError(p *packet.Parsed, now int64) {
+	e.stats.ICMPErrors++
+	q := &p.Quoted
+	k, srcIsA := makeKey(q.Src, q.Dst, q.SrcPort, q.DstPort, q.Proto)
+	f := e.table.flows[k]
+	isNew := f == nil
+	if isNew {
+		f = e.table.newFlow(k, now)
+		e.stats.Flows++
+		f.Proto = q.Proto
+		// The quoted packet is the only one seen: its sender started the
+		// flow, unless it came from a well-known port to an ephemeral one.
+		senderIsOrig := !(q.Proto != 6 && q.SrcPort < 1024 && q.DstPort >= 1024)
+		f.origIsA = srcIsA == senderIsOrig
+		f.Flipped = !senderIsOrig
+	}
+	v6 := p.Proto == 58
+	aboutOrig := srcIsA == f.origIsA
+	if !f.ICMPError && blocksFlow(v6, p.ICMPType, p.ICMPCode) {
+		f.ICMPError = true
+		f.ICMPErrType, f.ICMPErrCode, f.ICMPErrV6 = p.ICMPType, p.ICMPCode, v6
+		f.ICMPErrFrom = p.Src
+		f.ICMPErrAboutOrig = aboutOrig
+	}
+	f.ICMPErrPackets++
+	f.Last = now
+	if isNew {
+		src, _ := f.Orig()
+		dst, _ := f.Resp()
+		f.DNSNames = e.dns.lookup(src, dst, now)
+		class := classDatagram
+		if f.Proto == 6 {
+			class = classHalfOpen
+		}
+		e.table.touch(f, class, false)
+		return
+	}
+	e.table.touch(f, f.class, true)
+}

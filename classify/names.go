@@ -1,0 +1,129 @@
+package classify
+
+import (
+	"bytes"
+
+	"github.com/flowaudit/flowaudit/classify/proto/http"
+	"github.com/flowaudit/flowaudit/classify/proto/tls"
+)
+
+// Limits of what is reassembled per connection.
+const (
+	clientPrefixLimit = 32 << 10 // a ClientHello with post-quantum key shares, or request headers
+	dnsStreamLimit    = 64 << 10 // one DNS message over TCP is at most 64 KiB
+)
+
+// nameState is what a flow keeps to learn names from its payload.
+type nameState struct {
+	client streamPrefix // originator to responder: ClientHello, HTTP request
+	server streamPrefix // responder to originator: DNS over TCP answers
+}
+
+func (n *nameState) release() {
+	n.client.finish()
+	n.server.finish()
+}
+
+// clientData looks at the originator's TCP payload for a ClientHello or an
+// HTTP request. It tries the segment in place first: most first segments
+// hold the whole message and need no copy.
+func (e *Engine) clientData(f *Flow, seq uint32, payload []byte) {
+	s := &f.names.client
+	if s.done {
+		return
+	}
+	if s.have == 0 && s.nr == 0 && (!s.based || seq == s.base) {
+		if e.parseClient(f, payload) {
+			s.finish()
+			return
+		}
+	}
+	stream := s.add(seq, payload, clientPrefixLimit)
+	if stream == nil {
+		return
+	}
+	if e.parseClient(f, stream) || s.have >= clientPrefixLimit {
+		s.finish()
+	}
+}
+
+// parseClient reports whether the stream needs no more bytes: a name was
+// found, or the stream is neither TLS nor HTTP.
+func (e *Engine) parseClient(f *Flow, stream []byte) bool {
+	switch {
+	case stream[0] == 0x16: // TLS handshake record
+		sni, _, status := tls.ClientHelloSNI(stream)
+		switch status {
+		case tls.Found:
+			f.SNI = e.lowerString(sni)
+			e.stats.SNI++
+			return true
+		case tls.NeedMore:
+			return false
+		}
+		return true
+	case looksLikeHTTP(stream):
+		req, status := http.Request(stream)
+		switch status {
+		case http.Found:
+			if len(req.ConnectHost) > 0 {
+				f.Connect = e.lowerString(req.ConnectHost)
+				f.ConnectPort = parsePort(req.ConnectPort)
+			}
+			if len(req.Host) > 0 {
+				f.HTTPHost = e.lowerString(req.Host)
+			}
+			e.stats.HTTP++
+			return true
+		case http.NeedMore:
+			return false
+		}
+		return true
+	}
+	return true
+}
+
+// looksLikeHTTP is a cheap test for an HTTP/1.x request method.
+func looksLikeHTTP(b []byte) bool {
+	for _, m := range httpMethods {
+		if len(b) >= len(m) && bytes.Equal(b[:len(m)], m) {
+			return true
+		}
+		if len(b) < len(m) && bytes.HasPrefix(m, b) {
+			return true
+		}
+	}
+	return false
+}
+
+var httpMethods = [][]byte{[]byte("GET "), []byte("POST "), []byte("HEAD "), []byte("PUT "), []byte("CONNECT "), []byte("OPTIONS "), []byte("DELETE "), []byte("PATCH ")}
+
+// lowerString copies a name out of packet memory, lower-cased. It is called
+// once per flow and name.
+func (e *Engine) lowerString(b []byte) string {
+	e.scratch = append(e.scratch[:0], b...)
+	for i, c := range e.scratch {
+		if c >= 'A' && c <= 'Z' {
+			e.scratch[i] = c + 'a' - 'A'
+		}
+	}
+	return string(bytes.TrimSuffix(e.scratch, []byte(".")))
+}
+
+// parsePort reads a decimal port; 0 when it is not one.
+func parsePort(b []byte) uint16 {
+	if len(b) == 0 || len(b) > 5 {
+		return 0
+	}
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0
+		}
+		n = n*10 + int(c-'0')
+	}
+	if n > 65535 {
+		return 0
+	}
+	return uint16(n)
+}

@@ -1,0 +1,161 @@
+package classify
+
+import "time"
+
+// Timeouts end flows that went idle, so the table holds the active flows
+// only, however long the capture. Defaults follow Zeek where it has one.
+type Timeouts struct {
+	TCPEstablished time.Duration // Zeek's tcp_inactivity_timeout
+	TCPHalfOpen    time.Duration // an attempt without answer: longer than SYN retries last
+	TCPClosed      time.Duration // after FIN/RST: stragglers still count
+	UDP            time.Duration // Zeek's udp_inactivity_timeout (also ICMP)
+}
+
+// DefaultTimeouts are used when a field is zero.
+var DefaultTimeouts = Timeouts{
+	TCPEstablished: 5 * time.Minute,
+	TCPHalfOpen:    2 * time.Minute,
+	TCPClosed:      10 * time.Second,
+	UDP:            time.Minute,
+}
+
+type timeoutClass uint8
+
+const (
+	classHalfOpen timeoutClass = iota
+	classEstablished
+	classClosed
+	classDatagram
+	numClasses
+)
+
+// flowList is a doubly linked list of flows of one timeout class, oldest
+// activity first: the front is always the next to expire.
+type flowList struct{ head, tail *Flow }
+
+func (l *flowList) remove(f *Flow) {
+	if f.prev != nil {
+		f.prev.next = f.next
+	} else {
+		l.head = f.next
+	}
+	if f.next != nil {
+		f.next.prev = f.prev
+	} else {
+		l.tail = f.prev
+	}
+	f.prev, f.next = nil, nil
+}
+
+func (l *flowList) pushBack(f *Flow) {
+	f.prev, f.next = l.tail, nil
+	if l.tail != nil {
+		l.tail.next = f
+	} else {
+		l.head = f
+	}
+	l.tail = f
+}
+
+// table holds the active flows.
+type table struct {
+	flows    map[flowKey]*Flow
+	lists    [numClasses]flowList
+	timeouts [numClasses]int64
+	limit    int
+	free     []*Flow
+	sink     func(*Flow)
+
+	evictedByLimit uint64
+	expired        uint64
+	lastExpiry     int64
+}
+
+func newTable(t Timeouts, limit int, sink func(*Flow)) *table {
+	pick := func(v, d time.Duration) int64 {
+		if v <= 0 {
+			v = d
+		}
+		return int64(v)
+	}
+	tb := &table{flows: make(map[flowKey]*Flow), limit: limit, sink: sink}
+	tb.timeouts[classHalfOpen] = pick(t.TCPHalfOpen, DefaultTimeouts.TCPHalfOpen)
+	tb.timeouts[classEstablished] = pick(t.TCPEstablished, DefaultTimeouts.TCPEstablished)
+	tb.timeouts[classClosed] = pick(t.TCPClosed, DefaultTimeouts.TCPClosed)
+	tb.timeouts[classDatagram] = pick(t.UDP, DefaultTimeouts.UDP)
+	return tb
+}
+
+// newFlow returns a zeroed flow, reusing a finished one when it can, and
+// makes room when the table is full.
+func (t *table) newFlow(k flowKey, now int64) *Flow {
+	if t.limit > 0 && len(t.flows) >= t.limit {
+		t.evictOldest()
+	}
+	var f *Flow
+	if n := len(t.free); n > 0 {
+		f = t.free[n-1]
+		t.free = t.free[:n-1]
+		*f = Flow{}
+	} else {
+		f = new(Flow)
+	}
+	f.key = k
+	f.First, f.Last = now, now
+	t.flows[k] = f
+	return f
+}
+
+// touch moves a flow to the back of the list of its (possibly new) class.
+func (t *table) touch(f *Flow, c timeoutClass, inList bool) {
+	if inList {
+		t.lists[f.class].remove(f)
+	}
+	f.class = c
+	t.lists[c].pushBack(f)
+}
+
+// expire ends the flows idle for longer than their class's timeout.
+func (t *table) expire(now int64) {
+	t.lastExpiry = now
+	for c := range t.lists {
+		l := &t.lists[c]
+		for f := l.head; f != nil && now-f.Last > t.timeouts[c]; f = l.head {
+			t.end(f)
+			t.expired++
+		}
+	}
+}
+
+// evictOldest ends one flow to make room: a half-open attempt first (a SYN
+// scan must not push out established flows), then a datagram flow, then
+// the least recently active of the others.
+func (t *table) evictOldest() {
+	for _, c := range []timeoutClass{classHalfOpen, classDatagram, classClosed, classEstablished} {
+		if f := t.lists[c].head; f != nil {
+			f.evicted = true
+			t.end(f)
+			t.evictedByLimit++
+			return
+		}
+	}
+}
+
+// end removes a flow, hands it to the sink, and keeps it for reuse.
+func (t *table) end(f *Flow) {
+	t.lists[f.class].remove(f)
+	delete(t.flows, f.key)
+	t.sink(f)
+	f.names.release()
+	t.free = append(t.free, f)
+}
+
+// flush ends every flow (end of input). Reports sort what they show, so
+// the order here does not matter.
+func (t *table) flush() {
+	for c := range t.lists {
+		for f := t.lists[c].head; f != nil; f = t.lists[c].head {
+			t.end(f)
+		}
+	}
+}
