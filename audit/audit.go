@@ -47,7 +47,7 @@ func Run(o Options) (*report.Report, error) {
 	if maxFlows == 0 {
 		maxFlows = DefaultMaxFlows
 	}
-	eng = classify.New(classify.Config{Timeouts: o.Timeouts, MaxFlows: maxFlows, Sink: func(f *classify.Flow) {
+	eng = classify.New(classify.Config{Timeouts: o.Timeouts, MaxFlows: maxFlows, ServerPorts: m.ServerPorts(), Sink: func(f *classify.Flow) {
 		col.Add(f, m.Classify(f, eng))
 	}})
 	eng.SetWatchPorts(m.WatchPorts())

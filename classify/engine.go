@@ -21,6 +21,10 @@ import (
 type Config struct {
 	Timeouts Timeouts
 	MaxFlows int // flows tracked at once; the least active are ended beyond it (0: no limit)
+	// ServerPorts are ports known to be servers' (the catalog's documented
+	// ports): with the well-known ports below 1024 they tell the responder
+	// of a connection whose start the capture missed.
+	ServerPorts []uint16
 	// Sink receives each finished flow (idle, evicted, or at Finish). It
 	// must not keep the *Flow: the engine reuses it.
 	Sink func(*Flow)
@@ -60,11 +64,23 @@ type Engine struct {
 	parents parentTable
 	stats   Stats
 	scratch []byte
+	servers portBits
 }
+
+// portBits is a set of ports.
+type portBits [1024]uint64
+
+func (b *portBits) has(p uint16) bool { return b[p/64]&(1<<(p%64)) != 0 }
 
 // New returns an engine.
 func New(cfg Config) *Engine {
 	e := &Engine{cfg: cfg, dns: newDNSTable(), frags: newFragTable()}
+	for p := range uint16(1024) {
+		e.servers[p/64] |= 1 << (p % 64)
+	}
+	for _, p := range cfg.ServerPorts {
+		e.servers[p/64] |= 1 << (p % 64)
+	}
 	sink := cfg.Sink
 	if sink == nil {
 		sink = func(*Flow) {}
@@ -149,7 +165,7 @@ func (e *Engine) Packet(cp *capture.Packet) {
 		e.setOriginator(f, p, srcIsA)
 	}
 	fromOrig := srcIsA == f.origIsA
-	if !isNew && f.isDuplicate(p, fromOrig, now, iface) {
+	if f.isDuplicate(p, fromOrig, now, iface) {
 		e.stats.Duplicates++
 		return
 	}
@@ -204,13 +220,13 @@ func (e *Engine) setOriginator(f *Flow, p *packet.Parsed, srcIsA bool) {
 			f.Flipped = true
 		default:
 			f.Midstream = true
-			senderIsOrig = serverSide(p.DstPort, p.SrcPort)
+			senderIsOrig = e.serverSide(p.DstPort, p.SrcPort)
 			f.Flipped = !senderIsOrig
 		}
 	case 17:
 		// A datagram from a well-known port to an ephemeral one is an
 		// answer whose question the capture missed.
-		if p.SrcPort < 1024 && p.DstPort >= 1024 {
+		if e.servers.has(p.SrcPort) && !e.servers.has(p.DstPort) {
 			senderIsOrig = false
 			f.Flipped = true
 		}
@@ -230,9 +246,9 @@ func (e *Engine) setOriginator(f *Flow, p *packet.Parsed, srcIsA bool) {
 }
 
 // serverSide reports whether port a looks like the server's rather than b:
-// a well-known port, else the lower one.
-func serverSide(a, b uint16) bool {
-	aw, bw := a < 1024, b < 1024
+// a well-known (or documented) port, else the lower one.
+func (e *Engine) serverSide(a, b uint16) bool {
+	aw, bw := e.servers.has(a), e.servers.has(b)
 	if aw != bw {
 		return aw
 	}
@@ -422,7 +438,7 @@ func (e *Engine) icmpError(p *packet.Parsed, now int64) {
 		f.Proto = q.Proto
 		// The quoted packet is the only one seen: its sender started the
 		// flow, unless it came from a well-known port to an ephemeral one.
-		senderIsOrig := !(q.Proto != 6 && q.SrcPort < 1024 && q.DstPort >= 1024)
+		senderIsOrig := !(q.Proto != 6 && e.servers.has(q.SrcPort) && !e.servers.has(q.DstPort))
 		f.origIsA = srcIsA == senderIsOrig
 		f.Flipped = !senderIsOrig
 	}

@@ -390,3 +390,19 @@ func (m *Matcher) RoleBound(id string) bool {
 	i, ok := m.roleIdx[id]
 	return ok && m.roleBound[i]
 }
+
+// ServerPorts lists every single port the requirements document: a flow
+// seen without its start is oriented toward them.
+func (m *Matcher) ServerPorts() []uint16 {
+	var out []uint16
+	for _, e := range m.Effective {
+		for _, r := range e.Ports {
+			if r.Hi-r.Lo < 64 {
+				for p := int(r.Lo); p <= int(r.Hi); p++ {
+					out = append(out, uint16(p))
+				}
+			}
+		}
+	}
+	return out
+}
