@@ -28,9 +28,9 @@ bench:
 generate:
 	$(GO) generate ./...
 
-# The README's main job.
+# The README's main job: audit a real capture with the built-in catalog.
 demo: build
-	./bin/flowaudit catalog list
+	./bin/flowaudit audit testdata/demo/teams.pcap
 
 clean:
 	rm -rf bin
