@@ -142,6 +142,7 @@ func (e *Engine) Packet(cp *capture.Packet) {
 		e.table.expire(now)
 		e.dns.sweep(now)
 		e.frags.sweep(now)
+		e.parents.sweep(now)
 	}
 	iface := uint64(cp.Iface)<<32 | uint64(p.IfaceHint)
 

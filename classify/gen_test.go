@@ -200,3 +200,34 @@ func BenchmarkEstablishedFlow(b *testing.B) {
 		e.Packet(&p)
 	}
 }
+
+// TestIdleFlowsEndAndAreReported: flows idle past their timeout leave the
+// table (memory follows the active flows) and still reach the report; a
+// full table ends the least active flows early and counts them.
+func TestIdleFlowsEndAndAreReported(t *testing.T) {
+	var got []flowSummary
+	e := New(Config{Sink: func(f *Flow) { got = append(got, summarize(f)) }})
+	c, s := "10.77.1.2", "10.77.2.2"
+	start := int64(1e18)
+	for i := 0; i < 5; i++ {
+		// A SYN every 3 minutes: each attempt goes idle before the next.
+		feed(e, capture.LinkIPv4, start+int64(i)*180e9, tcpSeg(t, c, s, uint16(40000+i), 80, 64, uint16(i), "S", 100, 0, nil))
+		if e.ActiveFlows() > 1 {
+			t.Fatalf("%d flows active after attempt %d: idle ones were not ended", e.ActiveFlows(), i)
+		}
+	}
+	e.Finish()
+	if len(got) != 5 || e.Stats().Expired != 4 {
+		t.Errorf("reported %d flows, %d expired", len(got), e.Stats().Expired)
+	}
+
+	got = got[:0]
+	e = New(Config{MaxFlows: 2, Sink: func(f *Flow) { got = append(got, summarize(f)) }})
+	for i := 0; i < 5; i++ {
+		feed(e, capture.LinkIPv4, start+int64(i)*1e6, tcpSeg(t, c, s, uint16(40000+i), 80, 64, uint16(i), "S", 100, 0, nil))
+	}
+	e.Finish()
+	if len(got) != 5 || e.Stats().Evicted != 3 || e.ActiveFlows() != 0 {
+		t.Errorf("reported %d flows, %d evicted", len(got), e.Stats().Evicted)
+	}
+}
