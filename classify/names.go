@@ -26,15 +26,25 @@ func (n *nameState) release() {
 
 // clientData looks at the originator's TCP payload for a ClientHello or an
 // HTTP request. It tries the segment in place first: most first segments
-// hold the whole message and need no copy.
+// hold the whole message and need no copy. After a proxy's CONNECT request
+// it goes on to the ClientHello sent through the tunnel.
 func (e *Engine) clientData(f *Flow, seq uint32, payload []byte) {
 	s := &f.names.client
 	if s.done {
 		return
 	}
 	if s.have == 0 && s.nr == 0 && (!s.based || seq == s.base) {
-		if e.parseClient(f, payload) {
+		done, skip := e.parseClient(f, payload)
+		if done {
 			s.finish()
+			return
+		}
+		if skip > 0 {
+			// The CONNECT head is complete: the tunnel's bytes start after it.
+			s.base, s.based = seq+uint32(skip), true
+			if rest := payload[skip:]; len(rest) > 0 {
+				e.clientData(f, s.base, rest)
+			}
 			return
 		}
 	}
@@ -42,14 +52,22 @@ func (e *Engine) clientData(f *Flow, seq uint32, payload []byte) {
 	if stream == nil {
 		return
 	}
-	if e.parseClient(f, stream) || s.have >= clientPrefixLimit {
+	done, skip := e.parseClient(f, stream)
+	if skip > 0 {
+		s.consume(skip)
+		if s.have > 0 {
+			done, _ = e.parseClient(f, s.buf[:s.have])
+		}
+	}
+	if done || s.have >= clientPrefixLimit {
 		s.finish()
 	}
 }
 
-// parseClient reports whether the stream needs no more bytes: a name was
-// found, or the stream is neither TLS nor HTTP.
-func (e *Engine) parseClient(f *Flow, stream []byte) bool {
+// parseClient reports whether the stream needs no more bytes (a name was
+// found, or the stream is neither TLS nor HTTP), or how many bytes of a
+// CONNECT request to skip to reach the tunnel.
+func (e *Engine) parseClient(f *Flow, stream []byte) (done bool, skip int) {
 	switch {
 	case stream[0] == 0x16: // TLS handshake record
 		sni, _, status := tls.ClientHelloSNI(stream)
@@ -57,30 +75,31 @@ func (e *Engine) parseClient(f *Flow, stream []byte) bool {
 		case tls.Found:
 			f.SNI = e.lowerString(sni)
 			e.stats.SNI++
-			return true
+			return true, 0
 		case tls.NeedMore:
-			return false
+			return false, 0
 		}
-		return true
-	case looksLikeHTTP(stream):
+		return true, 0
+	case f.Connect == "" && looksLikeHTTP(stream):
 		req, status := http.Request(stream)
 		switch status {
 		case http.Found:
+			e.stats.HTTP++
+			if len(req.ConnectHost) == 0 && len(req.Host) > 0 {
+				f.HTTPHost = e.lowerString(req.Host)
+			}
 			if len(req.ConnectHost) > 0 {
 				f.Connect = e.lowerString(req.ConnectHost)
 				f.ConnectPort = parsePort(req.ConnectPort)
+				return false, req.HeaderEnd
 			}
-			if len(req.Host) > 0 {
-				f.HTTPHost = e.lowerString(req.Host)
-			}
-			e.stats.HTTP++
-			return true
+			return true, 0
 		case http.NeedMore:
-			return false
+			return false, 0
 		}
-		return true
+		return true, 0
 	}
-	return true
+	return true, 0
 }
 
 // looksLikeHTTP is a cheap test for an HTTP/1.x request method.
