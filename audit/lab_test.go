@@ -163,11 +163,11 @@ func TestVerdictsOnRealTraffic(t *testing.T) {
 	client, server := lab.Addr(netlab.Client, false), lab.Addr(netlab.Server, false)
 	outsider, other := lab.Addr(netlab.Client2, false), lab.Addr(netlab.Server2, false)
 
-	lab.HTTPServer(netlab.Server, 80)       // management point, HTTP
-	lab.HTTPServer(netlab.Server, 8080)     // not a documented port
-	lab.HTTPServer(netlab.Server2, 5555)    // an address no role has
-	lab.TCPEcho(netlab.Server, 9042)        // Cassandra CQL: internal only
-	lab.UDPEcho(netlab.Server, 1434)        // SQL Server Browser: not required
+	lab.HTTPServer(netlab.Server, 80)                                   // management point, HTTP
+	lab.HTTPServer(netlab.Server, 8080)                                 // not a documented port
+	lab.HTTPServer(netlab.Server2, 5555)                                // an address no role has
+	lab.TCPEcho(netlab.Server, 9042)                                    // Cassandra CQL: internal only
+	lab.UDPEcho(netlab.Server, 1434)                                    // SQL Server Browser: not required
 	lab.NFT(netlab.Server, netlab.Chain("input", "tcp dport 443 drop")) // a firewall dropping HTTPS
 
 	cap := lab.Capture(netlab.Gateway, "any")
