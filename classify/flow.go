@@ -134,6 +134,19 @@ func (f *Flow) Blocked() (bool, string) {
 	return false, ""
 }
 
+// ICMPErrorText says which ICMP error the flow got ("" if none) and
+// whether it was about the responder's packet.
+func (f *Flow) ICMPErrorText() string {
+	if !f.ICMPError {
+		return ""
+	}
+	s := icmpErrorName(f.ICMPErrV6, f.ICMPErrType, f.ICMPErrCode) + " from " + f.ICMPErrFrom.String()
+	if !f.ICMPErrAboutOrig {
+		s += " (about the responder's packet)"
+	}
+	return s
+}
+
 // Names lists the names that identify the responder, most specific first:
 // CONNECT target, SNI, HTTP Host, then the DNS names.
 func (f *Flow) Names() []Name {

@@ -231,3 +231,43 @@ func TestIdleFlowsEndAndAreReported(t *testing.T) {
 		t.Errorf("reported %d flows, %d evicted", len(got), e.Stats().Evicted)
 	}
 }
+
+// TestDNSOverTCPNamesLaterFlow: the answer of a real DNS-over-TCP exchange
+// (www.tcpdump.org, A 192.139.46.66 and 198.199.88.104) names the client's
+// next connection to one of the addresses, for the answer's TTL.
+func TestDNSOverTCPNamesLaterFlow(t *testing.T) {
+	var got []flowSummary
+	e := New(Config{Sink: func(f *Flow) { got = append(got, summarize(f)) }})
+	src, err := capture.Open(testCapture("dns_tcp.pcap"), capture.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p capture.Packet
+	var last int64
+	for src.Next(&p) == nil {
+		e.Packet(&p)
+		last = p.Time
+	}
+	src.Close()
+	syn := tcpSeg(t, "192.168.1.11", "198.199.88.104", 40000, 443, 64, 1, "S", 1, 0, nil)
+	feed(e, capture.LinkIPv4, last+1e9, syn)
+	// Long after the TTL, the address is no longer named by that answer.
+	late := tcpSeg(t, "192.168.1.11", "198.199.88.104", 40001, 443, 64, 2, "S", 1, 0, nil)
+	feed(e, capture.LinkIPv4, last+48*3600e9, late)
+	e.Finish()
+	var soon, after *flowSummary
+	for i := range got {
+		switch got[i].orig {
+		case "192.168.1.11:40000":
+			soon = &got[i]
+		case "192.168.1.11:40001":
+			after = &got[i]
+		}
+	}
+	if soon == nil || !hasName(soon.names, "www.tcpdump.org", "dns") {
+		t.Errorf("next flow not named: %v", soon)
+	}
+	if after == nil || len(after.names) != 0 {
+		t.Errorf("flow after the TTL still named: %v", after)
+	}
+}

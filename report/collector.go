@@ -138,6 +138,13 @@ func (c *Collector) Add(f *classify.Flow, r classify.Result) {
 	g.Count++
 	g.Packets += f.OrigPkts + f.RespPkts
 	g.Bytes += f.OrigBytes + f.RespBytes
+	g.OrigPackets += f.OrigPkts
+	g.RespPackets += f.RespPkts
+	g.OrigBytes += f.OrigBytes
+	g.RespBytes += f.RespBytes
+	if g.ICMPError == "" {
+		g.ICMPError = f.ICMPErrorText()
+	}
 	if t := timeOf(f.First); t.Before(g.FirstSeen) {
 		g.FirstSeen = t
 	}
@@ -196,6 +203,10 @@ func (c *Collector) Merge(o *Collector) {
 		g.Count += og.Count
 		g.Packets += og.Packets
 		g.Bytes += og.Bytes
+		g.OrigPackets += og.OrigPackets
+		g.RespPackets += og.RespPackets
+		g.OrigBytes += og.OrigBytes
+		g.RespBytes += og.RespBytes
 		if og.FirstSeen.Before(g.FirstSeen) {
 			g.FirstSeen, g.SrcPort, g.History = og.FirstSeen, og.SrcPort, og.History
 		}

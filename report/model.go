@@ -71,6 +71,11 @@ type FlowGroup struct {
 	Midstream    bool              `json:"midstream,omitempty"`
 	Packets      uint64            `json:"packets"`
 	Bytes        uint64            `json:"bytes"`
+	OrigPackets  uint64            `json:"orig_packets"` // from the originator
+	RespPackets  uint64            `json:"resp_packets"`
+	OrigBytes    uint64            `json:"orig_bytes"` // IP bytes
+	RespBytes    uint64            `json:"resp_bytes"`
+	ICMPError    string            `json:"icmp_error,omitempty"` // an ICMP error about a connection of the group, if any
 	FirstSeen    time.Time         `json:"first_seen"`
 	LastSeen     time.Time         `json:"last_seen"`
 	Count        uint64            `json:"count"`
