@@ -20,6 +20,7 @@ type Options struct {
 	Site     *catalog.Site
 	Timeouts classify.Timeouts
 	MaxFlows int       // flows tracked at once (0: DefaultMaxFlows)
+	Workers  int       // engines classifying in parallel (0: one per CPU)
 	Progress io.Writer // progress bar (shown only on a terminal); nil for none
 	// Problem is told of each damaged part of an input as it is found.
 	Problem func(*capture.Problem)
@@ -40,21 +41,10 @@ func Run(o Options) (*report.Report, error) {
 	}
 	defer src.Close()
 
-	m := classify.Compile(o.Catalog, o.Site)
-	col := report.NewCollector(m)
-	var eng *classify.Engine
-	maxFlows := o.MaxFlows
-	if maxFlows == 0 {
-		maxFlows = DefaultMaxFlows
-	}
-	eng = classify.New(classify.Config{Timeouts: o.Timeouts, MaxFlows: maxFlows, ServerPorts: m.ServerPorts(), Sink: func(f *classify.Flow) {
-		col.Add(f, m.Classify(f, eng))
-	}})
-	eng.SetWatchPorts(m.WatchPorts())
-
+	pl := NewPipeline(PipelineConfig{Catalog: o.Catalog, Site: o.Site, Timeouts: o.Timeouts, MaxFlows: o.MaxFlows, Workers: o.Workers})
 	var bar *capture.Bar
 	if o.Progress != nil {
-		bar = capture.NewBar(o.Progress, src, eng.ActiveFlows)
+		bar = capture.NewBar(o.Progress, src, pl.ActiveFlows)
 	}
 	var problems []string
 	ended := 0
@@ -81,7 +71,7 @@ func Run(o Options) (*report.Report, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read: %w", err)
 		}
-		eng.Packet(&p)
+		pl.Packet(&p)
 		if bar != nil {
 			bar.Tick()
 		}
@@ -89,33 +79,12 @@ func Run(o Options) (*report.Report, error) {
 	if bar != nil {
 		bar.Finish()
 	}
-	eng.Finish()
-	cs, es := src.Stats(), eng.Stats()
+	pl.Finish()
+	cs := src.Stats()
 	if cs.Packets == 0 && ended >= len(o.Files) {
 		return nil, fmt.Errorf("%w: %v", ErrNothingRead, problems)
 	}
-	info := report.Capture{
-		Files: o.Files, Packets: cs.Packets, Bytes: cs.Bytes,
-		Malformed: es.Malformed + cs.Skipped, Skipped: es.NotIP + es.UnknownLink, Truncated: es.Truncated,
-		Duplicates: es.Duplicates, Problems: problems, Evicted: es.Evicted,
-	}
-	if es.First != 0 {
-		info.First, info.Last = timeOf(es.First), timeOf(es.Last)
-	}
-	r := col.Build(info, o.Site)
-	unbound := 0
-	for _, s := range o.Catalog.Services {
-		for _, role := range s.Roles {
-			if !m.RoleBound(role.ID) {
-				unbound++
-			}
-		}
-	}
-	r.Site.UnboundRoles, r.Site.AssumedRoles = unbound, unbound > 0
-	if len(r.Site.Services) == 0 {
-		for _, s := range o.Catalog.Services {
-			r.Site.Services = append(r.Site.Services, s.ID)
-		}
-	}
-	return r, nil
+	return pl.Report(report.Capture{
+		Files: o.Files, Packets: cs.Packets, Bytes: cs.Bytes, Malformed: cs.Skipped, Problems: problems,
+	}), nil
 }
