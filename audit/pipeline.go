@@ -18,6 +18,11 @@ type PipelineConfig struct {
 	// (live mode streams findings from it). It runs in a worker goroutine:
 	// it must be safe for concurrent use and must not keep f.
 	OnFlow func(f *classify.Flow, r classify.Result)
+	// Adjust, when set, may correct a finished flow before it is
+	// classified: a live engine that sees only some packets of a flow in
+	// user space replaces the packet and byte counts with the kernel's.
+	// Same concurrency rules as OnFlow.
+	Adjust func(f *classify.Flow)
 }
 
 // Pipeline classifies packets from any source (capture files, live
@@ -39,6 +44,9 @@ func NewPipeline(cfg PipelineConfig) *Pipeline {
 	p.col = report.NewCollector(p.m)
 	p.eng = classify.New(classify.Config{Timeouts: cfg.Timeouts, MaxFlows: cfg.MaxFlows, ServerPorts: p.m.ServerPorts(),
 		Sink: func(f *classify.Flow) {
+			if cfg.Adjust != nil {
+				cfg.Adjust(f)
+			}
 			r := p.m.Classify(f, p.eng)
 			p.col.Add(f, r)
 			if cfg.OnFlow != nil {
