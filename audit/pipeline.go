@@ -1,6 +1,9 @@
 package audit
 
 import (
+	"runtime"
+	"sync"
+
 	"github.com/flowaudit/flowaudit/capture"
 	"github.com/flowaudit/flowaudit/catalog"
 	"github.com/flowaudit/flowaudit/classify"
@@ -13,7 +16,10 @@ type PipelineConfig struct {
 	Site     *catalog.Site
 	Timeouts classify.Timeouts
 	MaxFlows int // flows tracked at once, all workers together (0: DefaultMaxFlows)
-	Workers  int // engines classifying in parallel (0 or 1: one, in the caller's goroutine)
+	// Workers is the number of engines classifying in parallel: 1 runs the
+	// only engine in the caller's goroutine; 0 picks one per CPU beyond
+	// the reader's (at least 1).
+	Workers int
 	// OnFlow, when set, is told of every finished flow and its verdict
 	// (live mode streams findings from it). It runs in a worker goroutine:
 	// it must be safe for concurrent use and must not keep f.
@@ -27,12 +33,22 @@ type PipelineConfig struct {
 
 // Pipeline classifies packets from any source (capture files, live
 // engines) into flows, verdicts and a report. Packet is called from one
-// goroutine.
+// goroutine. With several workers the report is the same as with one:
+// flows are sharded by a symmetric hash, names learned from DNS are shared,
+// and findings are merged and sorted.
 type Pipeline struct {
-	cfg PipelineConfig
-	m   *classify.Matcher
-	col *report.Collector
-	eng *classify.Engine
+	cfg     PipelineConfig
+	m       *classify.Matcher
+	eng     *classify.Engine  // one worker
+	sharded *classify.Sharded // several
+	cols    []*lockedCollector
+}
+
+// lockedCollector lets a report be built while workers add flows (live
+// mode's periodic reports).
+type lockedCollector struct {
+	sync.Mutex
+	*report.Collector
 }
 
 // NewPipeline compiles the catalog and site and starts the engines.
@@ -40,37 +56,88 @@ func NewPipeline(cfg PipelineConfig) *Pipeline {
 	if cfg.MaxFlows == 0 {
 		cfg.MaxFlows = DefaultMaxFlows
 	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = max(1, runtime.GOMAXPROCS(0)-1)
+	}
 	p := &Pipeline{cfg: cfg, m: classify.Compile(cfg.Catalog, cfg.Site)}
-	p.col = report.NewCollector(p.m)
-	p.eng = classify.New(classify.Config{Timeouts: cfg.Timeouts, MaxFlows: cfg.MaxFlows, ServerPorts: p.m.ServerPorts(),
-		Sink: func(f *classify.Flow) {
-			if cfg.Adjust != nil {
-				cfg.Adjust(f)
-			}
-			r := p.m.Classify(f, p.eng)
-			p.col.Add(f, r)
-			if cfg.OnFlow != nil {
-				cfg.OnFlow(f, r)
-			}
-		}})
-	p.eng.SetWatchPorts(p.m.WatchPorts())
+	for range cfg.Workers {
+		p.cols = append(p.cols, &lockedCollector{Collector: report.NewCollector(p.m)})
+	}
+	ecfg := classify.Config{Timeouts: cfg.Timeouts, MaxFlows: cfg.MaxFlows, ServerPorts: p.m.ServerPorts()}
+	if cfg.Workers == 1 {
+		ecfg.Sink = func(f *classify.Flow) { p.finished(0, f, p.eng) }
+		p.eng = classify.New(ecfg)
+		p.eng.SetWatchPorts(p.m.WatchPorts())
+		return p
+	}
+	p.sharded = classify.NewSharded(cfg.Workers, ecfg, p.m.WatchPorts(), func(w int, f *classify.Flow) {
+		p.finished(w, f, p.sharded.Learner())
+	})
 	return p
+}
+
+// finished classifies a flow that ended and records it.
+func (p *Pipeline) finished(worker int, f *classify.Flow, parents classify.Parents) {
+	if p.cfg.Adjust != nil {
+		p.cfg.Adjust(f)
+	}
+	r := p.m.Classify(f, parents)
+	c := p.cols[worker]
+	c.Lock()
+	c.Add(f, r)
+	c.Unlock()
+	if p.cfg.OnFlow != nil {
+		p.cfg.OnFlow(f, r)
+	}
 }
 
 // Matcher is the compiled catalog.
 func (p *Pipeline) Matcher() *classify.Matcher { return p.m }
 
+// Workers is the number of engines.
+func (p *Pipeline) Workers() int { return p.cfg.Workers }
+
 // Packet classifies one packet. p.Data is not kept after the call.
-func (p *Pipeline) Packet(cp *capture.Packet) { p.eng.Packet(cp) }
+func (p *Pipeline) Packet(cp *capture.Packet) {
+	if p.eng != nil {
+		p.eng.Packet(cp)
+		return
+	}
+	p.sharded.Packet(cp)
+}
+
+// Flush hands packets waiting in batches to the workers (a live source
+// calls it when the link is quiet).
+func (p *Pipeline) Flush() {
+	if p.sharded != nil {
+		p.sharded.Flush()
+	}
+}
 
 // ActiveFlows is the number of flows tracked now.
-func (p *Pipeline) ActiveFlows() int { return p.eng.ActiveFlows() }
+func (p *Pipeline) ActiveFlows() int {
+	if p.eng != nil {
+		return p.eng.ActiveFlows()
+	}
+	return p.sharded.ActiveFlows()
+}
 
 // Finish ends every flow; call it once, after the last packet.
-func (p *Pipeline) Finish() { p.eng.Finish() }
+func (p *Pipeline) Finish() {
+	if p.eng != nil {
+		p.eng.Finish()
+		return
+	}
+	p.sharded.Finish()
+}
 
-// Stats are the engines' counters.
-func (p *Pipeline) Stats() classify.Stats { return p.eng.Stats() }
+// Stats are the engines' counters (complete after Finish).
+func (p *Pipeline) Stats() classify.Stats {
+	if p.eng != nil {
+		return p.eng.Stats()
+	}
+	return p.sharded.Stats()
+}
 
 // Report builds the report from the flows finished so far.
 func (p *Pipeline) Report(info report.Capture) *report.Report {
@@ -83,7 +150,13 @@ func (p *Pipeline) Report(info report.Capture) *report.Report {
 	if st.First != 0 {
 		info.First, info.Last = timeOf(st.First), timeOf(st.Last)
 	}
-	r := p.col.Build(info, p.cfg.Site)
+	all := report.NewCollector(p.m)
+	for _, c := range p.cols {
+		c.Lock()
+		all.Merge(c.Collector)
+		c.Unlock()
+	}
+	r := all.Build(info, p.cfg.Site)
 	unbound := 0
 	for _, s := range p.cfg.Catalog.Services {
 		for _, role := range s.Roles {

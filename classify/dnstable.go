@@ -22,9 +22,11 @@ type dnsEntry struct {
 // load balancers.
 const dnsGrace = int64(2e9)
 
-// maxEntriesPerAddr bounds the answers kept for one address (one per
-// recent client).
-const maxEntriesPerAddr = 4
+// maxEntriesPerAddr bounds the answers kept for one address. Answers are
+// kept as a history, not replaced, so that an engine running behind the
+// reader (several workers) finds the answer that was valid at its flow's
+// start, as a single engine would.
+const maxEntriesPerAddr = 8
 
 // dnsTable maps answered addresses to the names that led to them, valid for
 // the answer's TTL in capture time.
@@ -74,12 +76,6 @@ func (d *dnsTable) add(client, addr netip.Addr, chain [][]byte, ttl uint32, now 
 	a, c := addr.As16(), client.As16()
 	e := dnsEntry{client: c, names: names, seen: now, expires: now + int64(ttl)*1e9 + dnsGrace}
 	entries := d.byAddr[a]
-	for i := range entries {
-		if entries[i].client == c {
-			entries[i] = e
-			return
-		}
-	}
 	d.learned++
 	if len(entries) < maxEntriesPerAddr {
 		d.byAddr[a] = append(entries, e)
@@ -104,23 +100,26 @@ func (d *dnsTable) lookup(client, addr netip.Addr, now int64) *dnsNames {
 		return nil
 	}
 	c := client.As16()
-	var best *dnsEntry
+	var mine, any *dnsEntry
 	for i := range entries {
 		e := &entries[i]
 		if e.seen > now || e.expires < now {
 			continue
 		}
-		if e.client == c {
-			return e.names
+		if e.client == c && (mine == nil || e.seen >= mine.seen) {
+			mine = e
 		}
-		if best == nil || e.seen > best.seen {
-			best = e
+		if any == nil || e.seen >= any.seen {
+			any = e
 		}
 	}
-	if best == nil {
-		return nil
+	switch {
+	case mine != nil:
+		return mine.names
+	case any != nil:
+		return any.names
 	}
-	return best.names
+	return nil
 }
 
 // sweep drops expired answers so memory follows the live answers only.
@@ -129,10 +128,13 @@ func (d *dnsTable) sweep(now int64) {
 		return
 	}
 	d.lastSweep = now
+	// Engines may run up to a few thousand packets behind: keep answers a
+	// minute past their expiry.
+	cutoff := now - 60e9
 	for a, entries := range d.byAddr {
 		kept := entries[:0]
 		for _, e := range entries {
-			if e.expires >= now {
+			if e.expires >= cutoff {
 				kept = append(kept, e)
 			}
 		}

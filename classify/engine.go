@@ -25,6 +25,9 @@ type Config struct {
 	// ports): with the well-known ports below 1024 they tell the responder
 	// of a connection whose start the capture missed.
 	ServerPorts []uint16
+	// Learner is shared by the engines of one audit (see Learner). Nil: the
+	// engine keeps its own and feeds it itself.
+	Learner *Learner
 	// Sink receives each finished flow (idle, evicted, or at Finish). It
 	// must not keep the *Flow: the engine reuses it.
 	Sink func(*Flow)
@@ -57,11 +60,9 @@ type Engine struct {
 	cfg     Config
 	p       packet.Parsed
 	table   *table
-	dns     *dnsTable
-	dnsMsg  dns.Message
-	chain   [][]byte
+	learn   *Learner
+	feeds   bool // this engine feeds the learner itself
 	frags   fragTable
-	parents parentTable
 	stats   Stats
 	scratch []byte
 	servers portBits
@@ -74,7 +75,10 @@ func (b *portBits) has(p uint16) bool { return b[p/64]&(1<<(p%64)) != 0 }
 
 // New returns an engine.
 func New(cfg Config) *Engine {
-	e := &Engine{cfg: cfg, dns: newDNSTable(), frags: newFragTable()}
+	e := &Engine{cfg: cfg, learn: cfg.Learner, frags: newFragTable()}
+	if e.learn == nil {
+		e.learn, e.feeds = NewLearner(), true
+	}
 	for p := range uint16(1024) {
 		e.servers[p/64] |= 1 << (p % 64)
 	}
@@ -98,6 +102,9 @@ func New(cfg Config) *Engine {
 func (e *Engine) Stats() Stats {
 	s := e.stats
 	s.Expired = e.table.expired
+	if e.feeds {
+		s.DNSMessages, s.DNSBad = e.learn.DNSMessages, e.learn.DNSBad
+	}
 	return s
 }
 
@@ -140,9 +147,10 @@ func (e *Engine) Packet(cp *capture.Packet) {
 	e.stats.IP++
 	if now-e.table.lastExpiry >= int64(time.Second) || now < e.table.lastExpiry {
 		e.table.expire(now)
-		e.dns.sweep(now)
 		e.frags.sweep(now)
-		e.parents.sweep(now)
+	}
+	if e.feeds {
+		e.learn.Learn(p, now)
 	}
 	iface := uint64(cp.Iface)<<32 | uint64(p.IfaceHint)
 
@@ -158,6 +166,13 @@ func (e *Engine) Packet(cp *capture.Packet) {
 	sport, dport := p.SrcPort, p.DstPort
 	k, srcIsA := makeKey(p.Src, p.Dst, sport, dport, p.Proto)
 	f := e.table.flows[k]
+	if f != nil && now-f.Last > e.table.timeouts[f.class] {
+		// Idle past its timeout: that flow ended; this packet starts
+		// another, whenever the periodic expiry would have run.
+		e.table.end(f)
+		e.table.expired++
+		f = nil
+	}
 	isNew := f == nil
 	if isNew {
 		f = e.table.newFlow(k, now)
@@ -186,10 +201,6 @@ func (e *Engine) Packet(cp *capture.Packet) {
 	switch p.Proto {
 	case 6:
 		class = e.tcp(f, p, fromOrig)
-	case 17:
-		if sport == 53 || dport == 53 {
-			e.dnsUDP(p, now)
-		}
 	case 1, 58:
 		if isNew {
 			f.ICMPType, f.ICMPCode = p.ICMPType, p.ICMPCode
@@ -197,9 +208,8 @@ func (e *Engine) Packet(cp *capture.Packet) {
 	}
 	if isNew {
 		src, _ := f.Orig()
-		dst, dport := f.Resp()
-		f.DNSNames = e.dns.lookup(src, dst, now)
-		e.parents.note(src, dst, dport, now)
+		dst, _ := f.Resp()
+		f.DNSNames = e.learn.lookup(src, dst, now)
 	}
 	e.table.touch(f, class, !isNew)
 }
@@ -296,17 +306,11 @@ func (e *Engine) tcp(f *Flow, p *packet.Parsed, fromOrig bool) timeoutClass {
 		if flags&flagSYN != 0 {
 			dataSeq++
 		}
-		dns := p.SrcPort == 53 || p.DstPort == 53
-		switch {
-		case dns && !fromOrig:
-			e.dnsTCP(f, dataSeq, p.Payload, p)
-		case fromOrig && !dns:
+		if fromOrig && p.SrcPort != 53 && p.DstPort != 53 {
 			e.clientData(f, dataSeq, p.Payload)
 		}
 	} else if flags&flagSYN != 0 && fromOrig && !f.names.client.based {
 		f.names.client.base, f.names.client.based = p.Seq+1, true
-	} else if flags&flagSYN != 0 && !fromOrig && !f.names.server.based {
-		f.names.server.base, f.names.server.based = p.Seq+1, true
 	}
 
 	switch {
@@ -319,64 +323,6 @@ func (e *Engine) tcp(f *Flow, p *packet.Parsed, fromOrig bool) timeoutClass {
 		return classEstablished
 	}
 	return classHalfOpen
-}
-
-// dnsUDP learns names from a DNS answer over UDP.
-func (e *Engine) dnsUDP(p *packet.Parsed, now int64) {
-	if len(p.Payload) < 12 {
-		return
-	}
-	e.dnsMessage(p.Payload, p.Dst, now)
-}
-
-// dnsTCP learns names from DNS answers over TCP (length-prefixed messages,
-// possibly spanning segments).
-func (e *Engine) dnsTCP(f *Flow, seq uint32, payload []byte, p *packet.Parsed) {
-	s := &f.names.server
-	if s.done {
-		return
-	}
-	stream := s.add(seq, payload, dnsStreamLimit)
-	if stream == nil {
-		return
-	}
-	client, _ := f.Orig()
-	for {
-		msg, rest, ok := dns.SplitTCP(s.buf[:s.have])
-		if !ok {
-			break
-		}
-		e.dnsMessage(msg, client, f.Last)
-		s.consume(s.have - len(rest))
-	}
-	if s.have >= dnsStreamLimit {
-		s.finish()
-	}
-}
-
-// dnsMessage parses one DNS message and records, for each A/AAAA answer,
-// the queried name and every name of its CNAME chain.
-func (e *Engine) dnsMessage(b []byte, client netip.Addr, now int64) {
-	m := &e.dnsMsg
-	if err := m.Parse(b); err != nil {
-		e.stats.DNSBad++
-		return
-	}
-	e.stats.DNSMessages++
-	if !m.Response || m.RCode != 0 {
-		return
-	}
-	q := m.Question.Bytes()
-	for i := range m.Answers {
-		rr := &m.Answers[i]
-		if rr.Type != 1 && rr.Type != 28 {
-			continue
-		}
-		e.chain = e.chain[:0]
-		e.chain = append(e.chain, q)
-		e.chain = appendCNAMEPath(e.chain, m.Answers, q, rr.Name.Bytes())
-		e.dns.add(client, rr.Addr, e.chain, rr.TTL, now)
-	}
 }
 
 // appendCNAMEPath appends the CNAME targets leading from the queried name
@@ -432,6 +378,13 @@ func (e *Engine) icmpError(p *packet.Parsed, now int64) {
 	q := &p.Quoted
 	k, srcIsA := makeKey(q.Src, q.Dst, q.SrcPort, q.DstPort, q.Proto)
 	f := e.table.flows[k]
+	if f != nil && now-f.Last > e.table.timeouts[f.class] {
+		// Idle past its timeout: that flow ended; this packet starts
+		// another, whenever the periodic expiry would have run.
+		e.table.end(f)
+		e.table.expired++
+		f = nil
+	}
 	isNew := f == nil
 	if isNew {
 		f = e.table.newFlow(k, now)
@@ -456,7 +409,7 @@ func (e *Engine) icmpError(p *packet.Parsed, now int64) {
 	if isNew {
 		src, _ := f.Orig()
 		dst, _ := f.Resp()
-		f.DNSNames = e.dns.lookup(src, dst, now)
+		f.DNSNames = e.learn.lookup(src, dst, now)
 		class := classDatagram
 		if f.Proto == 6 {
 			class = classHalfOpen
@@ -465,4 +418,18 @@ func (e *Engine) icmpError(p *packet.Parsed, now int64) {
 		return
 	}
 	e.table.touch(f, f.class, true)
+}
+
+// SetWatchPorts tells the engine's own learner which ports dynamic
+// requirements follow (Matcher.WatchPorts). With a shared Learner, set
+// them there.
+func (e *Engine) SetWatchPorts(ports []uint16) {
+	if e.feeds {
+		e.learn.SetWatchPorts(ports)
+	}
+}
+
+// SeenBefore implements Parents.
+func (e *Engine) SeenBefore(a, b netip.Addr, port uint16, before int64) bool {
+	return e.learn.SeenBefore(a, b, port, before)
 }

@@ -207,7 +207,7 @@ type Parents interface {
 type Result struct {
 	Verdict     Verdict
 	Requirement *catalog.Effective // the first requirement the flow satisfies (or breaks), if any
-	Matches     []int              // every requirement it satisfies (indexes into Effective); valid until the next Classify
+	Matches     []int              // every requirement it satisfies (indexes into Effective)
 	Reason      string             // why blocked
 	SrcRoles    []uint64           // roles bound to the source
 	DstRoles    []uint64           // roles bound to the destination
@@ -223,7 +223,8 @@ func (m *Matcher) Classify(f *Flow, parents Parents) Result {
 	srcSet, dstSet := m.addrRoles(src), m.addrRoles(dst)
 	names := f.Names()
 	r := Result{SrcRoles: srcSet, DstRoles: dstSet}
-	m.matches = m.matches[:0]
+	// A fresh slice per flow: several workers classify at once.
+	matches := make([]int, 0, 4)
 
 	proto := f.Proto
 	if proto == 58 {
@@ -239,7 +240,7 @@ func (m *Matcher) Classify(f *Flow, parents Parents) Result {
 			if f.Connect != "" && len(c.e.Hosts) > 0 && c.e.Ports.Contains(f.ConnectPort) &&
 				m.roleMatch(c.from, srcInt, srcSet) != noMatch && m.namesMatch(c.e.Hosts, f.connectName()) &&
 				!c.flags.Has(catalog.FlagNotRequired) && !c.flags.Has(catalog.FlagInternalOnly) {
-				m.matches = append(m.matches, i)
+				matches = append(matches, i)
 				fk := m.roleMatch(c.from, srcInt, srcSet)
 				if s := int(matchName) + int(fk); s > best {
 					best, bestIdx, bestAssumed = s, i, fk == matchAssumed
@@ -268,12 +269,12 @@ func (m *Matcher) Classify(f *Flow, parents Parents) Result {
 			}
 			continue
 		}
-		m.matches = append(m.matches, i)
+		matches = append(matches, i)
 		if score > best {
 			best, bestIdx, bestAssumed = score, i, assumed
 		}
 	}
-	r.Matches = m.matches
+	r.Matches = matches
 	r.Assumed = bestAssumed
 	r.DstKnown = m.namesMatch(m.hostPats, names) || m.boundToServiceRole(dstSet)
 	blocked, reason := f.Blocked()

@@ -16,13 +16,9 @@ const (
 // nameState is what a flow keeps to learn names from its payload.
 type nameState struct {
 	client streamPrefix // originator to responder: ClientHello, HTTP request
-	server streamPrefix // responder to originator: DNS over TCP answers
 }
 
-func (n *nameState) release() {
-	n.client.finish()
-	n.server.finish()
-}
+func (n *nameState) release() { n.client.finish() }
 
 // clientData looks at the originator's TCP payload for a ClientHello or an
 // HTTP request. It tries the segment in place first: most first segments

@@ -17,35 +17,20 @@ type pairPort struct {
 // useSpan is when a host pair first and last used a watched port.
 type useSpan struct{ first, last int64 }
 
+// parentTable is never swept by time: a flow may last hours after the
+// conversation that explains it, and whether it is explained must not
+// depend on when it is classified. It holds one entry per host pair and
+// watched port, a few thousand at most on a real site; maxParents bounds it.
 type parentTable struct {
-	ports     []uint16
-	seen      map[pairPort]useSpan
-	lastSweep int64
+	ports []uint16
+	seen  map[pairPort]useSpan
 }
+
+const maxParents = 1 << 20
 
 // parentMemory is how long a conversation on a watched port still
 // explains dynamic ports between the same hosts.
 const parentMemory = int64(3600e9)
-
-// sweep forgets pairs that have not used a watched port for an hour.
-func (t *parentTable) sweep(now int64) {
-	if now-t.lastSweep < 60e9 {
-		return
-	}
-	t.lastSweep = now
-	for k, u := range t.seen {
-		if now-u.last > parentMemory {
-			delete(t.seen, k)
-		}
-	}
-}
-
-// SetWatchPorts tells the engine which ports dynamic requirements follow
-// (Matcher.WatchPorts).
-func (e *Engine) SetWatchPorts(ports []uint16) {
-	e.parents.ports = slices.Clone(ports)
-	e.parents.seen = map[pairPort]useSpan{}
-}
 
 // note records a new flow to a watched port.
 func (t *parentTable) note(src, dst netip.Addr, dport uint16, now int64) {
@@ -54,17 +39,12 @@ func (t *parentTable) note(src, dst netip.Addr, dport uint16, now int64) {
 	}
 	k := pairPort{makePair(src, dst), dport}
 	u, ok := t.seen[k]
+	if !ok && len(t.seen) >= maxParents {
+		return
+	}
 	if !ok || now < u.first {
 		u.first = now
 	}
 	u.last = max(u.last, now)
 	t.seen[k] = u
-}
-
-// SeenBefore implements Parents.
-func (e *Engine) SeenBefore(a, b netip.Addr, port uint16, before int64) bool {
-	u, ok := e.parents.seen[pairPort{makePair(a, b), port}]
-	// A use at most a second after the flow started (capture timestamps of
-	// two interfaces may disagree that much), or up to an hour before it.
-	return ok && u.first <= before+int64(1e9) && before-u.last <= parentMemory
 }

@@ -2,6 +2,7 @@ package report
 
 import (
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/flowaudit/flowaudit/classify"
@@ -79,8 +80,8 @@ func (c *Collector) Add(f *classify.Flow, r classify.Result) {
 		if blocked {
 			rc.blocked++
 		}
-		if len(rc.examples) < maxExamples {
-			rc.examples = append(rc.examples, FlowRef{Src: src.String(), Dst: dst.String(), DstPort: dport,
+		if len(rc.examples) < maxExamples || !timeOf(f.First).After(rc.examples[len(rc.examples)-1].Time) {
+			rc.addExample(FlowRef{Src: src.String(), Dst: dst.String(), DstPort: dport,
 				Proto: protoName(f.Proto), ConnState: state.String(), Time: timeOf(f.First)})
 		}
 	}
@@ -96,61 +97,146 @@ func (c *Collector) Add(f *classify.Flow, r classify.Result) {
 	if r.Requirement != nil {
 		k.requirement = r.Requirement.ID
 	}
-	g := c.groups[k]
-	if g == nil && len(c.groups) >= MaxGroups {
+	if c.groups[k] == nil && len(c.groups) >= MaxGroups {
 		k = groupKey{src: k.src, dst: "*", dport: dport, proto: f.Proto, verdict: r.Verdict, requirement: k.requirement, reason: r.Reason, coarse: true}
-		g = c.groups[k]
 	}
-	if g == nil {
-		g = &FlowGroup{
-			Src: src.String(), Dst: dst.String(), SrcPort: sport, DstPort: dport, Proto: protoName(f.Proto),
-			History: f.History(), Verdict: r.Verdict.String(), Reason: r.Reason,
-			SrcRoles: srcRoles, DstRoles: c.m.RoleNames(r.DstRoles), ConnStates: map[string]uint64{},
-			Midstream: f.Midstream, FirstSeen: timeOf(f.First), LastSeen: timeOf(f.Last), Assumed: r.Assumed,
-		}
-		if len(srcRoles) > 0 {
-			g.SrcRole = srcRoles[0]
-		}
-		if k.coarse {
-			g.Dst = "*"
-		}
-		g.Names = make([]Name, 0, len(names))
-		for _, n := range names {
-			g.Names = append(g.Names, Name{Name: n.Name, Source: n.Source})
-		}
-		if len(names) > 0 {
-			g.DstName = names[0].Name
-		}
-		if r.Requirement != nil {
-			g.Requirement, g.Service = r.Requirement.ID, r.Requirement.Service
-		}
-		c.groups[k] = g
-		c.sets[k] = &groupSets{src: map[netip.Addr]struct{}{}, dst: map[netip.Addr]struct{}{}}
-		c.order = append(c.order, k)
+	one := FlowGroup{
+		Src: src.String(), Dst: dst.String(), SrcPort: sport, DstPort: dport, Proto: protoName(f.Proto),
+		History: f.History(), Verdict: r.Verdict.String(), Reason: r.Reason,
+		SrcRoles: srcRoles, DstRoles: c.m.RoleNames(r.DstRoles), Answered: f.Answered(),
+		Midstream: f.Midstream, FirstSeen: timeOf(f.First), LastSeen: timeOf(f.Last), Assumed: r.Assumed,
+		Count: 1, Packets: f.OrigPkts + f.RespPkts, Bytes: f.OrigBytes + f.RespBytes,
+		OrigPackets: f.OrigPkts, RespPackets: f.RespPkts, OrigBytes: f.OrigBytes, RespBytes: f.RespBytes,
+		ICMPError: f.ICMPErrorText(), Names: make([]Name, 0, len(names)),
 	}
+	if len(srcRoles) > 0 {
+		one.SrcRole = srcRoles[0]
+	}
+	if k.coarse {
+		one.Dst = "*"
+	}
+	for _, n := range names {
+		one.Names = append(one.Names, Name{Name: n.Name, Source: n.Source})
+	}
+	if len(names) > 0 {
+		one.DstName = names[0].Name
+	}
+	if r.Requirement != nil {
+		one.Requirement, one.Service = r.Requirement.ID, r.Requirement.Service
+	}
+	g := c.group(k, &one)
 	sets := c.sets[k]
 	g.Sources = addDistinct(sets.src, src)
 	g.Destinations = addDistinct(sets.dst, dst)
 	g.ConnStates[state.String()]++
-	if f.Answered() {
-		g.Answered = true
+}
+
+// group returns the group of key k with o merged in (a new group when k
+// is new).
+func (c *Collector) group(k groupKey, o *FlowGroup) *FlowGroup {
+	g := c.groups[k]
+	if g == nil {
+		cp := *o
+		cp.ConnStates = map[string]uint64{}
+		for s, n := range o.ConnStates {
+			cp.ConnStates[s] = n
+		}
+		cp.Names = slices.Clone(o.Names)
+		c.groups[k] = &cp
+		c.sets[k] = &groupSets{src: map[netip.Addr]struct{}{}, dst: map[netip.Addr]struct{}{}}
+		c.order = append(c.order, k)
+		return &cp
 	}
-	g.Count++
-	g.Packets += f.OrigPkts + f.RespPkts
-	g.Bytes += f.OrigBytes + f.RespBytes
-	g.OrigPackets += f.OrigPkts
-	g.RespPackets += f.RespPkts
-	g.OrigBytes += f.OrigBytes
-	g.RespBytes += f.RespBytes
-	if g.ICMPError == "" {
-		g.ICMPError = f.ICMPErrorText()
+	mergeGroup(g, o)
+	return g
+}
+
+// mergeGroup adds o's connections to g. What describes "the first
+// connection" comes from the earliest one, so the result does not depend
+// on the order flows arrive in (several workers).
+func mergeGroup(g, o *FlowGroup) {
+	if earlier(o, g) {
+		g.Src, g.SrcPort, g.History = o.Src, o.SrcPort, o.History
+		if g.Dst != "*" {
+			g.Dst = o.Dst
+		}
+		if o.ICMPError != "" {
+			g.ICMPError = o.ICMPError
+		}
+		g.FirstSeen = o.FirstSeen
+	} else if g.ICMPError == "" {
+		g.ICMPError = o.ICMPError
 	}
-	if t := timeOf(f.First); t.Before(g.FirstSeen) {
-		g.FirstSeen = t
+	if o.LastSeen.After(g.LastSeen) {
+		g.LastSeen = o.LastSeen
 	}
-	if t := timeOf(f.Last); t.After(g.LastSeen) {
-		g.LastSeen = t
+	g.Count += o.Count
+	g.Packets += o.Packets
+	g.Bytes += o.Bytes
+	g.OrigPackets += o.OrigPackets
+	g.RespPackets += o.RespPackets
+	g.OrigBytes += o.OrigBytes
+	g.RespBytes += o.RespBytes
+	g.Answered = g.Answered || o.Answered
+	g.Midstream = g.Midstream || o.Midstream
+	g.Assumed = g.Assumed || o.Assumed
+	g.SrcRoles = unionSorted(g.SrcRoles, o.SrcRoles)
+	g.DstRoles = unionSorted(g.DstRoles, o.DstRoles)
+	for _, n := range o.Names {
+		if !slices.Contains(g.Names, n) && len(g.Names) < maxNames {
+			g.Names = append(g.Names, n)
+		}
 	}
+	sortNames(g.Names, g.DstName)
+	for s, n := range o.ConnStates {
+		g.ConnStates[s] += n
+	}
+}
+
+// maxNames bounds the names a group lists.
+const maxNames = 16
+
+// earlier orders connections: first seen, then source port and addresses.
+func earlier(a, b *FlowGroup) bool {
+	if c := a.FirstSeen.Compare(b.FirstSeen); c != 0 {
+		return c < 0
+	}
+	if a.SrcPort != b.SrcPort {
+		return a.SrcPort < b.SrcPort
+	}
+	if a.Src != b.Src {
+		return a.Src < b.Src
+	}
+	return a.Dst < b.Dst
+}
+
+func unionSorted(a, b []string) []string {
+	for _, s := range b {
+		if !slices.Contains(a, s) {
+			a = append(a, s)
+		}
+	}
+	slices.Sort(a)
+	return a
+}
+
+var sourceRank = map[string]int{"connect": 0, "sni": 1, "http-host": 2, "dns": 3}
+
+// sortNames keeps the name that labels the group first, then the others
+// by source (most specific first) and name.
+func sortNames(names []Name, label string) {
+	slices.SortStableFunc(names, func(a, b Name) int {
+		if (a.Name == label) != (b.Name == label) {
+			if a.Name == label {
+				return -1
+			}
+			return 1
+		}
+		if d := sourceRank[a.Source] - sourceRank[b.Source]; d != 0 {
+			return d
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
 }
 
 // Merge adds another collector's counts (one per worker) into c.
@@ -165,54 +251,35 @@ func (c *Collector) Merge(o *Collector) {
 		rc.flows += oc.flows
 		rc.blocked += oc.blocked
 		for _, ex := range oc.examples {
-			if len(rc.examples) < maxExamples {
-				rc.examples = append(rc.examples, ex)
-			}
+			rc.addExample(ex)
 		}
 	}
 	for _, k := range o.order {
-		og := o.groups[k]
-		g := c.groups[k]
-		if g == nil {
-			cp := *og
-			cp.ConnStates = map[string]uint64{}
-			for s, n := range og.ConnStates {
-				cp.ConnStates[s] = n
-			}
-			c.groups[k] = &cp
-			c.sets[k] = &groupSets{src: map[netip.Addr]struct{}{}, dst: map[netip.Addr]struct{}{}}
-			for a := range o.sets[k].src {
-				addDistinct(c.sets[k].src, a)
-			}
-			for a := range o.sets[k].dst {
-				addDistinct(c.sets[k].dst, a)
-			}
-			c.order = append(c.order, k)
-			continue
-		}
-		for s, n := range og.ConnStates {
-			g.ConnStates[s] += n
-		}
+		g := c.group(k, o.groups[k])
+		sets := c.sets[k]
 		for a := range o.sets[k].src {
-			g.Sources = addDistinct(c.sets[k].src, a)
+			g.Sources = addDistinct(sets.src, a)
 		}
 		for a := range o.sets[k].dst {
-			g.Destinations = addDistinct(c.sets[k].dst, a)
+			g.Destinations = addDistinct(sets.dst, a)
 		}
-		g.Answered = g.Answered || og.Answered
-		g.Count += og.Count
-		g.Packets += og.Packets
-		g.Bytes += og.Bytes
-		g.OrigPackets += og.OrigPackets
-		g.RespPackets += og.RespPackets
-		g.OrigBytes += og.OrigBytes
-		g.RespBytes += og.RespBytes
-		if og.FirstSeen.Before(g.FirstSeen) {
-			g.FirstSeen, g.SrcPort, g.History = og.FirstSeen, og.SrcPort, og.History
+	}
+}
+
+// addExample keeps the earliest connections as examples.
+func (rc *reqCount) addExample(ex FlowRef) {
+	rc.examples = append(rc.examples, ex)
+	slices.SortFunc(rc.examples, func(a, b FlowRef) int {
+		if c := a.Time.Compare(b.Time); c != 0 {
+			return c
 		}
-		if og.LastSeen.After(g.LastSeen) {
-			g.LastSeen = og.LastSeen
+		if a.Src != b.Src {
+			return strings.Compare(a.Src, b.Src)
 		}
+		return strings.Compare(a.Dst, b.Dst)
+	})
+	if len(rc.examples) > maxExamples {
+		rc.examples = rc.examples[:maxExamples]
 	}
 }
 

@@ -1,0 +1,52 @@
+package audit
+
+import (
+	"bytes"
+	"encoding/json"
+	"path/filepath"
+	"testing"
+
+	"github.com/flowaudit/flowaudit/report"
+)
+
+// TestSameReportWhateverTheWorkers: sharding flows across engines changes
+// nothing in the report, whatever the number of workers.
+func TestSameReportWhateverTheWorkers(t *testing.T) {
+	cat := builtin(t)
+	files := []string{filepath.Join("..", "testdata", "demo", "teams.pcap")}
+	for _, f := range []string{"zerologon.pcap", "tftp.pcap", "dns_tcp.pcap", "vnd.ms-cab-compressed-multi-conn.pcap", "icmp-destunreach-udp.pcap", "q-in-q.pcap", "linux_dlt_sll2.pcap", "codm.pcap", "syn.pcap"} {
+		files = append(files, filepath.Join("..", "testdata", "captures", f))
+	}
+	render := func(workers int) []byte {
+		r, err := Run(Options{Files: files, Catalog: cat, Workers: workers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := r.Write(&b, report.Options{Format: report.FormatJSON}); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	one := render(1)
+	var r map[string]any
+	if err := json.Unmarshal(one, &r); err != nil || len(r["flows"].([]any)) < 50 {
+		t.Fatalf("one worker: %v, %d groups", err, len(r["flows"].([]any)))
+	}
+	for _, n := range []int{2, 3, 5} {
+		if got := render(n); !bytes.Equal(got, one) {
+			t.Errorf("%d workers: the report differs from one worker's:\n%s", n, firstDiff(one, got))
+		}
+	}
+}
+
+func firstDiff(a, b []byte) string {
+	al, bl := bytes.Split(a, []byte("\n")), bytes.Split(b, []byte("\n"))
+	for i := range min(len(al), len(bl)) {
+		if !bytes.Equal(al[i], bl[i]) {
+			lo := max(0, i-3)
+			return "line " + string(rune('0'+0)) + ":\n one: " + string(bytes.Join(al[lo:min(len(al), i+3)], []byte("\n"))) + "\n many: " + string(bytes.Join(bl[lo:min(len(bl), i+3)], []byte("\n")))
+		}
+	}
+	return "lengths differ"
+}

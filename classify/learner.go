@@ -1,0 +1,183 @@
+package classify
+
+import (
+	"net/netip"
+	"slices"
+	"sync"
+
+	"github.com/flowaudit/flowaudit/classify/packet"
+	"github.com/flowaudit/flowaudit/classify/proto/dns"
+)
+
+// Learner holds what every engine of an audit needs to know about traffic
+// outside its own flows: the DNS answers that name destinations, and which
+// host pairs used the ports dynamic requirements follow (RPC endpoint
+// mapper, TFTP). One goroutine feeds it packets in capture order (Learn);
+// engines read it concurrently. With one engine, the engine feeds it
+// itself; with several, the reader does, before sharding, so every engine
+// sees the names learned from every shard's packets.
+type Learner struct {
+	mu      sync.RWMutex
+	dns     *dnsTable
+	parents parentTable
+	tcp     map[flowKey]*streamPrefix // DNS over TCP: the server's side of each stream
+	tcpSeen map[flowKey]int64
+	msg     dns.Message
+	chain   [][]byte
+	last    int64
+
+	// Watermark, when set, is the capture time every engine has reached
+	// (several workers run behind the reader): nothing an engine may still
+	// look up is forgotten before it.
+	Watermark func() int64
+
+	DNSMessages, DNSBad uint64
+}
+
+// NewLearner returns an empty learner.
+func NewLearner() *Learner {
+	return &Learner{dns: newDNSTable(), tcp: map[flowKey]*streamPrefix{}, tcpSeen: map[flowKey]int64{}}
+}
+
+// SetWatchPorts sets the ports whose use by a host pair explains later
+// dynamic ports (Matcher.WatchPorts).
+func (l *Learner) SetWatchPorts(ports []uint16) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.parents.ports = slices.Clone(ports)
+	l.parents.seen = map[pairPort]useSpan{}
+}
+
+// Learn takes one decoded packet.
+func (l *Learner) Learn(p *packet.Parsed, now int64) {
+	if p.Fragment && p.FragOffset != 0 {
+		return
+	}
+	dnsPort := p.SrcPort == 53 || p.DstPort == 53
+	watched := len(l.parents.ports) > 0 && (p.Proto == 6 && p.TCPFlags&(flagSYN|flagACK) == flagSYN || p.Proto == 17) &&
+		slices.Contains(l.parents.ports, p.DstPort)
+	if !dnsPort && !watched && now-l.last < 60e9 {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now-l.last >= 60e9 {
+		l.last = now
+		if cut := l.cutoff(now); cut > 0 {
+			l.dns.sweep(cut)
+		}
+		for k, t := range l.tcpSeen {
+			if now-t > 300e9 {
+				delete(l.tcp, k)
+				delete(l.tcpSeen, k)
+			}
+		}
+	}
+	if watched {
+		l.parents.note(p.Src, p.Dst, p.DstPort, now)
+	}
+	if !dnsPort {
+		return
+	}
+	switch p.Proto {
+	case 17:
+		if p.SrcPort == 53 && len(p.Payload) >= 12 {
+			l.message(p.Payload, p.Dst, now)
+		}
+	case 6:
+		l.tcpDNS(p, now)
+	}
+}
+
+// cutoff is the time before which answers may be forgotten.
+func (l *Learner) cutoff(now int64) int64 {
+	if l.Watermark == nil {
+		return now
+	}
+	return min(now, l.Watermark())
+}
+
+// tcpDNS reassembles the server side of a DNS-over-TCP stream and learns
+// from each length-prefixed message.
+func (l *Learner) tcpDNS(p *packet.Parsed, now int64) {
+	k, _ := makeKey(p.Src, p.Dst, p.SrcPort, p.DstPort, p.Proto)
+	if p.TCPFlags&(flagFIN|flagRST) != 0 && len(p.Payload) == 0 {
+		delete(l.tcp, k)
+		delete(l.tcpSeen, k)
+		return
+	}
+	if p.SrcPort != 53 {
+		return
+	}
+	s := l.tcp[k]
+	if s == nil {
+		s = &streamPrefix{}
+		l.tcp[k] = s
+	}
+	l.tcpSeen[k] = now
+	seq := p.Seq
+	if p.TCPFlags&flagSYN != 0 {
+		if !s.based {
+			s.base, s.based = seq+1, true
+		}
+		return
+	}
+	if len(p.Payload) == 0 || s.done {
+		return
+	}
+	if s.add(seq, p.Payload, dnsStreamLimit) == nil {
+		return
+	}
+	for {
+		msg, rest, ok := dns.SplitTCP(s.buf[:s.have])
+		if !ok {
+			break
+		}
+		l.message(msg, p.Dst, now)
+		s.consume(s.have - len(rest))
+	}
+	if s.have >= dnsStreamLimit {
+		s.finish()
+	}
+}
+
+// message parses one DNS message and records, for each A/AAAA answer, the
+// queried name and every name of its CNAME chain.
+func (l *Learner) message(b []byte, client netip.Addr, now int64) {
+	m := &l.msg
+	if err := m.Parse(b); err != nil {
+		l.DNSBad++
+		return
+	}
+	l.DNSMessages++
+	if !m.Response || m.RCode != 0 {
+		return
+	}
+	q := m.Question.Bytes()
+	for i := range m.Answers {
+		rr := &m.Answers[i]
+		if rr.Type != 1 && rr.Type != 28 {
+			continue
+		}
+		l.chain = append(l.chain[:0], q)
+		l.chain = appendCNAMEPath(l.chain, m.Answers, q, rr.Name.Bytes())
+		l.dns.add(client, rr.Addr, l.chain, rr.TTL, now)
+	}
+}
+
+// lookup returns the DNS names of addr for a flow from client starting at now.
+func (l *Learner) lookup(client, addr netip.Addr, now int64) *dnsNames {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.dns.lookup(client, addr, now)
+}
+
+// SeenBefore implements Parents.
+func (l *Learner) SeenBefore(a, b netip.Addr, port uint16, before int64) bool {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	u, ok := l.parents.seen[pairPort{makePair(a, b), port}]
+	// A use at most a second after the flow started (capture timestamps of
+	// two interfaces may disagree that much), or up to an hour before it.
+	return ok && u.first <= before+int64(1e9) && before-u.last <= parentMemory
+}

@@ -1,0 +1,264 @@
+package classify
+
+import (
+	"sync"
+	"sync/atomic"
+
+	"github.com/flowaudit/flowaudit/capture"
+	"github.com/flowaudit/flowaudit/classify/packet"
+)
+
+// Sharded runs several engines in parallel. The caller's goroutine (the
+// reader) decodes each packet once to find its flow, feeds the shared
+// Learner (DNS answers, watched ports) in capture order, and hands the
+// packet to the engine that owns the flow: a symmetric hash of the flow's
+// addresses and ports sends both directions to the same engine. Packets are
+// copied into batches, since the reader's buffer is reused.
+type Sharded struct {
+	learn   *Learner
+	engines []*Engine
+	active  []atomic.Int64
+	reached []atomic.Int64 // capture time each engine has processed up to
+	snaps   []statsSnap
+	parsed  packet.Parsed
+	work    []chan *batch
+	free    chan *batch
+	cur     []*batch
+	done    sync.WaitGroup
+	frags   map[fragKey]fragOwner
+	sweep   int64
+}
+
+// statsSnap is an engine's counters as of its last batch, readable while
+// it runs.
+type statsSnap struct {
+	sync.Mutex
+	s Stats
+}
+
+type fragOwner struct {
+	worker int
+	seen   int64
+}
+
+// batch is a run of packets for one engine, their bytes in one buffer.
+type batch struct {
+	pkts []capture.Packet
+	buf  []byte
+}
+
+const (
+	batchPackets = 512
+	batchBytes   = 1 << 20
+	batchesQueue = 8 // per worker: how far the reader may run ahead
+)
+
+// NewSharded starts n engines. cfg.MaxFlows is shared among them; sink is
+// called from engine i's goroutine for its flows.
+func NewSharded(n int, cfg Config, watch []uint16, sink func(worker int, f *Flow)) *Sharded {
+	s := &Sharded{learn: NewLearner(), frags: map[fragKey]fragOwner{}, active: make([]atomic.Int64, n), snaps: make([]statsSnap, n), reached: make([]atomic.Int64, n)}
+	s.learn.Watermark = func() int64 {
+		w := s.reached[0].Load()
+		for i := range s.reached {
+			w = min(w, s.reached[i].Load())
+		}
+		return w
+	}
+	s.learn.SetWatchPorts(watch)
+	s.free = make(chan *batch, n*(batchesQueue+2))
+	for range n * (batchesQueue + 2) {
+		s.free <- &batch{pkts: make([]capture.Packet, 0, batchPackets), buf: make([]byte, 0, batchBytes)}
+	}
+	for i := range n {
+		c := cfg
+		c.Learner = s.learn
+		if cfg.MaxFlows > 0 {
+			c.MaxFlows = max(1, cfg.MaxFlows/n)
+		}
+		worker := i
+		c.Sink = func(f *Flow) { sink(worker, f) }
+		e := New(c)
+		s.engines = append(s.engines, e)
+		ch := make(chan *batch, batchesQueue)
+		s.work = append(s.work, ch)
+		s.cur = append(s.cur, <-s.free)
+		s.done.Add(1)
+		go func() {
+			defer s.done.Done()
+			for b := range ch {
+				for i := range b.pkts {
+					e.Packet(&b.pkts[i])
+				}
+				if n := len(b.pkts); n > 0 {
+					s.reached[worker].Store(b.pkts[n-1].Time)
+				}
+				s.active[worker].Store(int64(e.ActiveFlows()))
+				s.snap(worker, e)
+				b.pkts, b.buf = b.pkts[:0], b.buf[:0]
+				s.free <- b
+			}
+			e.Finish()
+			s.active[worker].Store(0)
+			s.snap(worker, e)
+		}()
+	}
+	return s
+}
+
+// Learner is the learner the engines share (for classifying their flows).
+func (s *Sharded) Learner() *Learner { return s.learn }
+
+// Packet dispatches one packet.
+func (s *Sharded) Packet(cp *capture.Packet) {
+	w := s.owner(cp)
+	b := s.cur[w]
+	if len(b.pkts) == cap(b.pkts) || len(b.buf)+len(cp.Data) > cap(b.buf) {
+		s.send(w)
+		b = s.cur[w]
+		if len(cp.Data) > cap(b.buf) {
+			b.buf = make([]byte, 0, len(cp.Data))
+		}
+	}
+	start := len(b.buf)
+	b.buf = append(b.buf, cp.Data...)
+	p := *cp
+	p.Data = b.buf[start:len(b.buf):len(b.buf)]
+	b.pkts = append(b.pkts, p)
+}
+
+func (s *Sharded) send(w int) {
+	s.work[w] <- s.cur[w]
+	s.cur[w] = <-s.free
+}
+
+// Flush hands the partial batches to the engines (live capture: so a quiet
+// link does not hold packets back).
+func (s *Sharded) Flush() {
+	for w := range s.cur {
+		if len(s.cur[w].pkts) > 0 {
+			s.send(w)
+		}
+	}
+}
+
+// Finish flushes, ends every flow and waits for the engines.
+func (s *Sharded) Finish() {
+	s.Flush()
+	for _, ch := range s.work {
+		close(ch)
+	}
+	s.done.Wait()
+}
+
+// ActiveFlows is the number of flows tracked (as of the engines' last batch).
+func (s *Sharded) ActiveFlows() int {
+	n := 0
+	for i := range s.active {
+		n += int(s.active[i].Load())
+	}
+	return n
+}
+
+func (s *Sharded) snap(worker int, e *Engine) {
+	st := e.Stats()
+	s.snaps[worker].Lock()
+	s.snaps[worker].s = st
+	s.snaps[worker].Unlock()
+}
+
+// Stats adds up the engines' counters as of their last batch (all of them
+// after Finish). Safe to call while the engines run.
+func (s *Sharded) Stats() Stats {
+	var t Stats
+	for i := range s.snaps {
+		s.snaps[i].Lock()
+		t.add(s.snaps[i].s)
+		s.snaps[i].Unlock()
+	}
+	s.learn.mu.RLock()
+	t.DNSMessages, t.DNSBad = s.learn.DNSMessages, s.learn.DNSBad
+	s.learn.mu.RUnlock()
+	return t
+}
+
+// Engine returns engine i (for SeenBefore while classifying its flows).
+func (s *Sharded) Engine(i int) *Engine { return s.engines[i] }
+
+// owner decodes the packet, teaches the learner, and picks the engine of
+// its flow.
+func (s *Sharded) owner(cp *capture.Packet) int {
+	n := len(s.engines)
+	p := &s.parsed
+	st := p.Decode(uint32(cp.Link), cp.Data)
+	if st != packet.OK && (st != packet.Truncated || p.IPVersion == 0) {
+		return 0 // counted by engine 0
+	}
+	s.learn.Learn(p, cp.Time)
+	if cp.Time-s.sweep > 60e9 {
+		s.sweep = cp.Time
+		for k, o := range s.frags {
+			if cp.Time-o.seen > 60e9 {
+				delete(s.frags, k)
+			}
+		}
+	}
+	if p.Fragment && p.FragOffset != 0 {
+		// A later fragment goes where its first fragment went; one that
+		// arrives first goes where its datagram's addresses hash to.
+		if o, ok := s.frags[makeFragKey(p.Src, p.Dst, p.IPID, p.Proto)]; ok {
+			return o.worker
+		}
+		return int(hashAddrs(p.Src.As16(), p.Dst.As16()) % uint64(n))
+	}
+	var k flowKey
+	if (p.Proto == 1 || p.Proto == 58) && p.Quoted.Valid && isICMPError(p.Proto == 58, p.ICMPType) {
+		k, _ = makeKey(p.Quoted.Src, p.Quoted.Dst, p.Quoted.SrcPort, p.Quoted.DstPort, p.Quoted.Proto)
+	} else {
+		k, _ = makeKey(p.Src, p.Dst, p.SrcPort, p.DstPort, p.Proto)
+	}
+	w := int(hashKey(&k) % uint64(n))
+	if p.Fragment && p.MoreFragments {
+		s.frags[makeFragKey(p.Src, p.Dst, p.IPID, p.Proto)] = fragOwner{worker: w, seen: cp.Time}
+	}
+	return w
+}
+
+// hashKey mixes a canonical flow key; both directions give the same key.
+func hashKey(k *flowKey) uint64 {
+	h := hashAddrs(k.a, k.b)
+	h ^= uint64(k.aPort)<<24 | uint64(k.bPort)<<8 | uint64(k.proto)
+	h *= 0x9e3779b97f4a7c15
+	return h ^ h>>29
+}
+
+func hashAddrs(a, b [16]byte) uint64 {
+	var h uint64 = 0xcbf29ce484222325
+	for i := 0; i < 16; i += 8 {
+		x := uint64(a[i]) | uint64(a[i+1])<<8 | uint64(a[i+2])<<16 | uint64(a[i+3])<<24 |
+			uint64(a[i+4])<<32 | uint64(a[i+5])<<40 | uint64(a[i+6])<<48 | uint64(a[i+7])<<56
+		y := uint64(b[i]) | uint64(b[i+1])<<8 | uint64(b[i+2])<<16 | uint64(b[i+3])<<24 |
+			uint64(b[i+4])<<32 | uint64(b[i+5])<<40 | uint64(b[i+6])<<48 | uint64(b[i+7])<<56
+		h = (h ^ x ^ y) * 0x100000001b3
+		h ^= h >> 31
+	}
+	return h
+}
+
+// add sums counters; First and Last span both.
+func (s *Stats) add(o Stats) {
+	first, last := s.First, s.Last
+	*s = Stats{
+		Packets: s.Packets + o.Packets, Bytes: s.Bytes + o.Bytes, IP: s.IP + o.IP, NotIP: s.NotIP + o.NotIP,
+		Malformed: s.Malformed + o.Malformed, Truncated: s.Truncated + o.Truncated, UnknownLink: s.UnknownLink + o.UnknownLink,
+		Duplicates: s.Duplicates + o.Duplicates, Fragments: s.Fragments + o.Fragments, ICMPErrors: s.ICMPErrors + o.ICMPErrors,
+		Flows: s.Flows + o.Flows, Expired: s.Expired + o.Expired, Evicted: s.Evicted + o.Evicted,
+		DNSMessages: s.DNSMessages + o.DNSMessages, DNSBad: s.DNSBad + o.DNSBad, SNI: s.SNI + o.SNI, HTTP: s.HTTP + o.HTTP,
+		First: first, Last: last,
+	}
+	if o.First != 0 && (s.First == 0 || o.First < s.First) {
+		s.First = o.First
+	}
+	if o.Last > s.Last {
+		s.Last = o.Last
+	}
+}
