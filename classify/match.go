@@ -16,7 +16,11 @@ import (
 type Matcher struct {
 	Effective []*catalog.Effective
 	reqs      []compiledReq
-	byProto   map[uint8][]int // requirement indexes per protocol
+	byProto   map[uint8][]int       // requirement indexes per protocol
+	byPort    map[uint32][]int      // proto<<16|port -> requirements listing that single port
+	wide      map[uint8][]int       // per protocol: requirements with ranges, dynamic ports or ICMP
+	exact     map[string]bool       // host names the catalog gives exactly
+	patterns  []catalog.HostPattern // the other host patterns (wildcards, placeholders)
 	internal  bart.Lite
 	roleIdx   map[string]int
 	roleIDs   []string
@@ -54,7 +58,8 @@ func Compile(cat *catalog.Catalog, site *catalog.Site) *Matcher {
 	if site == nil {
 		site = catalog.DefaultSite()
 	}
-	m := &Matcher{Effective: cat.Effective(site), byProto: map[uint8][]int{}, roleIdx: map[string]int{}}
+	m := &Matcher{Effective: cat.Effective(site), byProto: map[uint8][]int{}, byPort: map[uint32][]int{},
+		wide: map[uint8][]int{}, exact: map[string]bool{}, roleIdx: map[string]int{}}
 	for _, p := range site.Internal {
 		m.internal.Insert(p)
 	}
@@ -125,9 +130,77 @@ func Compile(cat *catalog.Catalog, site *catalog.Site) *Matcher {
 		}
 		m.reqs = append(m.reqs, c)
 		m.byProto[c.proto] = append(m.byProto[c.proto], i)
-		m.hostPats = append(m.hostPats, e.Hosts...)
+		m.index(i, c)
+	}
+	// Each port's list also holds the wide requirements, in catalog order,
+	// so a flow's candidates are one map lookup.
+	for k, list := range m.byPort {
+		list = append(list, m.wide[uint8(k>>16)]...)
+		slices.Sort(list)
+		m.byPort[k] = slices.Compact(list)
+	}
+	for _, e := range m.Effective {
+		for _, h := range e.Hosts {
+			if h.IsExact() {
+				m.exact[h.String()] = true
+			} else {
+				m.patterns = append(m.patterns, h)
+			}
+		}
 	}
 	return m
+}
+
+// index files a requirement under each single port it lists, or among the
+// "wide" ones (ranges, dynamic ports, ICMP) checked for every flow.
+func (m *Matcher) index(i int, c compiledReq) {
+	wide := c.proto == 1 || c.e.Dynamic
+	for _, r := range c.e.Ports {
+		if r.Hi-r.Lo > 16 {
+			wide = true
+			continue
+		}
+		for p := uint32(r.Lo); p <= uint32(r.Hi); p++ {
+			k := uint32(c.proto)<<16 | p
+			if !slices.Contains(m.byPort[k], i) {
+				m.byPort[k] = append(m.byPort[k], i)
+			}
+		}
+	}
+	if wide {
+		m.wide[c.proto] = append(m.wide[c.proto], i)
+	}
+}
+
+// candidates lists the requirements that may apply to a destination port,
+// in catalog order.
+func (m *Matcher) candidates(proto uint8, port uint16, extra uint16) []int {
+	a, ok := m.byPort[uint32(proto)<<16|uint32(port)]
+	if !ok {
+		a = m.wide[proto]
+	}
+	if extra == 0 || extra == port {
+		return a
+	}
+	b := m.byPort[uint32(proto)<<16|uint32(extra)]
+	out := append(slices.Clone(a), b...)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// known reports whether the catalog names any of the names.
+func (m *Matcher) known(names []Name) bool {
+	for _, n := range names {
+		if m.exact[n.Name] {
+			return true
+		}
+		for _, p := range m.patterns {
+			if p.Match(n.Name) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (m *Matcher) addRole(id string, z catalog.Zone) {
@@ -232,7 +305,7 @@ func (m *Matcher) Classify(f *Flow, parents Parents) Result {
 	}
 	exposure, notRequired := -1, -1
 	best, bestIdx, bestAssumed := 0, -1, false
-	for _, i := range m.byProto[proto] {
+	for _, i := range m.candidates(proto, dport, f.ConnectPort) {
 		c := &m.reqs[i]
 		if !m.portMatches(c, f, src, dst, dport, parents) {
 			// Through an HTTP proxy, the CONNECT target is the real
@@ -276,7 +349,7 @@ func (m *Matcher) Classify(f *Flow, parents Parents) Result {
 	}
 	r.Matches = matches
 	r.Assumed = bestAssumed
-	r.DstKnown = m.namesMatch(m.hostPats, names) || m.boundToServiceRole(dstSet)
+	r.DstKnown = m.known(names) || m.boundToServiceRole(dstSet)
 	blocked, reason := f.Blocked()
 	switch {
 	case exposure >= 0:
