@@ -3,7 +3,7 @@ GO      ?= go
 PKGS    ?= ./...
 FUZZTIME ?= 10s
 
-.PHONY: build test vet unit fuzz bench generate demo clean
+.PHONY: build test vet unit fuzz bench generate check-generate demo clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -o bin/flowaudit ./cmd/flowaudit
@@ -25,8 +25,15 @@ fuzz:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
 
+# Rebuilds generated files: the eBPF objects and their Go bindings
+# (bpf/, needs clang and libbpf-dev). The output is committed.
 generate:
 	$(GO) generate ./...
+
+# Fails when the committed eBPF objects are not what bpf/flow.c compiles to
+# (also part of make test when clang is installed).
+check-generate:
+	$(GO) test -count=1 -run '^TestGeneratedFilesCurrent$$' ./bpf/
 
 # The README's main job: audit a real capture with the built-in catalog.
 demo: build
