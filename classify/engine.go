@@ -309,8 +309,8 @@ func (e *Engine) tcp(f *Flow, p *packet.Parsed, fromOrig bool) timeoutClass {
 		if fromOrig && p.SrcPort != 53 && p.DstPort != 53 {
 			e.clientData(f, dataSeq, p.Payload)
 		}
-	} else if flags&flagSYN != 0 && fromOrig && !f.names.client.based {
-		f.names.client.base, f.names.client.based = p.Seq+1, true
+	} else if flags&flagSYN != 0 && fromOrig && !f.names.based {
+		f.names.base, f.names.based = p.Seq+1, true
 	}
 
 	switch {

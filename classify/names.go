@@ -14,36 +14,51 @@ const (
 )
 
 // nameState is what a flow keeps to learn names from its payload.
+// The reassembly buffer is allocated only when a message spans segments,
+// and dropped as soon as the names are found: most flows never need one.
 type nameState struct {
-	client streamPrefix // originator to responder: ClientHello, HTTP request
+	base   uint32 // sequence number of the originator's first payload byte
+	based  bool
+	done   bool
+	stream *streamPrefix // the originator's first bytes, while a message is incomplete
 }
 
-func (n *nameState) release() { n.client.finish() }
+func (n *nameState) release() {
+	n.done = true
+	n.stream = nil
+}
 
 // clientData looks at the originator's TCP payload for a ClientHello or an
 // HTTP request. It tries the segment in place first: most first segments
 // hold the whole message and need no copy. After a proxy's CONNECT request
 // it goes on to the ClientHello sent through the tunnel.
 func (e *Engine) clientData(f *Flow, seq uint32, payload []byte) {
-	s := &f.names.client
-	if s.done {
+	n := &f.names
+	if n.done {
 		return
 	}
-	if s.have == 0 && s.nr == 0 && (!s.based || seq == s.base) {
+	if n.stream == nil && (!n.based || seq == n.base) {
 		done, skip := e.parseClient(f, payload)
 		if done {
-			s.finish()
+			n.release()
 			return
 		}
 		if skip > 0 {
 			// The CONNECT head is complete: the tunnel's bytes start after it.
-			s.base, s.based = seq+uint32(skip), true
+			n.base, n.based = seq+uint32(skip), true
 			if rest := payload[skip:]; len(rest) > 0 {
-				e.clientData(f, s.base, rest)
+				e.clientData(f, n.base, rest)
 			}
 			return
 		}
 	}
+	if n.stream == nil {
+		n.stream = &streamPrefix{}
+		if n.based {
+			n.stream.base, n.stream.based = n.base, true
+		}
+	}
+	s := n.stream
 	stream := s.add(seq, payload, clientPrefixLimit)
 	if stream == nil {
 		return
@@ -56,7 +71,7 @@ func (e *Engine) clientData(f *Flow, seq uint32, payload []byte) {
 		}
 	}
 	if done || s.have >= clientPrefixLimit {
-		s.finish()
+		n.release()
 	}
 }
 

@@ -11,7 +11,7 @@ type streamPrefix struct {
 	base   uint32 // sequence number of buf[0]
 	based  bool
 	have   int // bytes contiguous from base
-	ranges [8]seqRange
+	ranges [4]seqRange
 	nr     int
 	done   bool
 }
