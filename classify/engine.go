@@ -165,14 +165,7 @@ func (e *Engine) Packet(cp *capture.Packet) {
 	}
 	sport, dport := p.SrcPort, p.DstPort
 	k, srcIsA := makeKey(p.Src, p.Dst, sport, dport, p.Proto)
-	f := e.table.flows[k]
-	if f != nil && now-f.Last > e.table.timeouts[f.class] {
-		// Idle past its timeout: that flow ended; this packet starts
-		// another, whenever the periodic expiry would have run.
-		e.table.end(f)
-		e.table.expired++
-		f = nil
-	}
+	f := e.table.live(k, now)
 	isNew := f == nil
 	if isNew {
 		f = e.table.newFlow(k, now)
@@ -377,14 +370,7 @@ func (e *Engine) icmpError(p *packet.Parsed, now int64) {
 	e.stats.ICMPErrors++
 	q := &p.Quoted
 	k, srcIsA := makeKey(q.Src, q.Dst, q.SrcPort, q.DstPort, q.Proto)
-	f := e.table.flows[k]
-	if f != nil && now-f.Last > e.table.timeouts[f.class] {
-		// Idle past its timeout: that flow ended; this packet starts
-		// another, whenever the periodic expiry would have run.
-		e.table.end(f)
-		e.table.expired++
-		f = nil
-	}
+	f := e.table.live(k, now)
 	isNew := f == nil
 	if isNew {
 		f = e.table.newFlow(k, now)

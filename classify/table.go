@@ -106,6 +106,19 @@ func (t *table) newFlow(k flowKey, now int64) *Flow {
 	return f
 }
 
+// live returns the flow of key k, nil if there is none or if it went idle
+// past its timeout: that flow then ends, and the packet starts another,
+// whenever the periodic expiry would have run.
+func (t *table) live(k flowKey, now int64) *Flow {
+	f := t.flows[k]
+	if f != nil && now-f.Last > t.timeouts[f.class] {
+		t.end(f)
+		t.expired++
+		return nil
+	}
+	return f
+}
+
 // touch moves a flow to the back of the list of its (possibly new) class.
 func (t *table) touch(f *Flow, c timeoutClass, inList bool) {
 	if inList {
