@@ -31,6 +31,27 @@ type Capture struct {
 	Problems    []string  `json:"problems,omitempty"` // damage found in the inputs, each naming file and place
 	Connections uint64    `json:"connections"`
 	Evicted     uint64    `json:"evicted"` // flows ended early because the flow table was full
+	Loss        *Loss     `json:"loss,omitempty"` // live auditing: the engine, what it saw and what it lost
+}
+
+// Loss is what a live engine saw and could not see. Loss is never silent:
+// frames lost between the kernel and flowaudit, flows the kernel's flow
+// map could not hold, and attach problems are counted here, and the
+// connections whose verdict may be wrong because of them are marked.
+type Loss struct {
+	Engine      string   `json:"engine"`     // ebpf or afpacket
+	Mode        string   `json:"mode"`       // tcx, clsact or tpacket_v3
+	Interfaces  []string `json:"interfaces"` // captured
+	Packets     uint64   `json:"packets"`    // seen by the kernel side
+	Delivered   uint64   `json:"delivered"`  // frames handed to flowaudit
+	Dropped     uint64   `json:"dropped"`    // frames lost on the way: ring buffer full, socket drops
+	FlowMapLost uint64   `json:"flow_map_lost,omitempty"` // flows the kernel's flow map evicted or could not hold
+	Errors      []string `json:"errors,omitempty"`        // attach problems, fallbacks
+	// Suspect counts connections whose verdict may be wrong because data of
+	// theirs was lost (an S0 whose SYN-ACK may have been dropped); the first
+	// of them are listed.
+	Suspect      uint64   `json:"suspect"`
+	SuspectFlows []string `json:"suspect_flows,omitempty"`
 }
 
 // Summary counts connections per verdict and requirements per status.

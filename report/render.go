@@ -88,6 +88,19 @@ func (r *Report) text(w io.Writer, o Options) error {
 	for _, p := range c.Problems {
 		fmt.Fprintf(w, "  %s %s\n", paint("\x1b[33m", "problem:"), p)
 	}
+	if l := c.Loss; l != nil {
+		fmt.Fprintf(w, "  live: %s engine (%s) on %s: %d packets in the kernel, %d frames handed up, %d lost, %d flows lost from the kernel's map\n",
+			l.Engine, l.Mode, strings.Join(l.Interfaces, ", "), l.Packets, l.Delivered, l.Dropped, l.FlowMapLost)
+		for _, e := range l.Errors {
+			fmt.Fprintf(w, "  %s %s\n", paint("\x1b[33m", "live:"), e)
+		}
+		if l.Suspect > 0 {
+			fmt.Fprintf(w, "  %s %d connections may have a wrong verdict: data of theirs was lost\n", paint("\x1b[33m", "suspect:"), l.Suspect)
+			for _, f := range l.SuspectFlows {
+				fmt.Fprintf(w, "    %s\n", f)
+			}
+		}
+	}
 	fmt.Fprintf(w, "Site: internal networks %s", strings.Join(r.Site.Internal, ", "))
 	if r.Site.File != "" {
 		fmt.Fprintf(w, " (%s)", r.Site.File)
@@ -300,6 +313,16 @@ func (r *Report) markdown(w io.Writer, o Options) error {
 		strings.Join(c.Files, ", "), c.Packets, humanBytes(c.Bytes), span(c.First, c.Last), c.Malformed, c.Skipped, c.Duplicates)
 	for _, p := range c.Problems {
 		fmt.Fprintf(w, "- problem: %s\n", mdEscape(p))
+	}
+	if l := c.Loss; l != nil {
+		fmt.Fprintf(w, "**Live:** %s engine (%s) on %s: %d packets in the kernel, %d frames handed up, %d lost, %d flows lost from the kernel's map; %d connections may have a wrong verdict (data lost).\n\n",
+			l.Engine, l.Mode, strings.Join(l.Interfaces, ", "), l.Packets, l.Delivered, l.Dropped, l.FlowMapLost, l.Suspect)
+		for _, e := range l.Errors {
+			fmt.Fprintf(w, "- live: %s\n", mdEscape(e))
+		}
+		for _, f := range l.SuspectFlows {
+			fmt.Fprintf(w, "- suspect: %s\n", mdEscape(f))
+		}
 	}
 	s := &r.Summary
 	fmt.Fprintf(w, "### Summary\n\n| verdict | connections |\n|---|---:|\n")
