@@ -8,11 +8,8 @@ require (
 	github.com/gopacket/gopacket v1.7.7
 	github.com/spf13/pflag v1.1.0
 	go.yaml.in/yaml/v3 v3.0.6
-)
-
-require (
-	golang.org/x/net v0.55.0 // indirect
-	golang.org/x/sys v0.45.0 // indirect
+	golang.org/x/net v0.55.0
+	golang.org/x/sys v0.45.0
 )
 
 tool github.com/cilium/ebpf/cmd/bpf2go

@@ -20,6 +20,7 @@ const usage = `flowaudit: audit observed traffic against documented network requ
 
 Usage:
   flowaudit audit CAPTURE...                  audit captures against the documented requirements
+  flowaudit live --iface IF [--iface IF2...]  audit live traffic (eBPF or AF_PACKET engine)
   flowaudit catalog list                      services, requirement counts, source documents
   flowaudit catalog show SERVICE              a service's requirements as a table
   flowaudit catalog validate FILE...          check catalog files strictly
@@ -83,6 +84,8 @@ func dispatch(args []string, stdout, stderr io.Writer) error {
 		return catalogCmd(args[1:], stdout, stderr)
 	case "audit":
 		return auditCmd(args[1:], stdout, stderr)
+	case "live":
+		return liveCmd(args[1:], stdout, stderr)
 	}
 	return usagef("unknown command %q", args[0])
 }
