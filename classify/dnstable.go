@@ -2,6 +2,7 @@ package classify
 
 import (
 	"net/netip"
+	"slices"
 )
 
 // dnsNames is the chain of names a DNS answer gave for an address: the
@@ -22,20 +23,24 @@ type dnsEntry struct {
 // load balancers.
 const dnsGrace = int64(2e9)
 
-// maxEntriesPerAddr bounds the answers kept for one address. Answers are
-// kept as a history, not replaced, so that an engine running behind the
-// reader (several workers) finds the answer that was valid at its flow's
-// start, as a single engine would.
-const maxEntriesPerAddr = 8
+// maxEntriesPerAddr bounds the answers kept for one address.
+//
+// Answers are kept as a history: an engine running behind the reader
+// (several workers) must find the answer that was valid when its flow
+// started, as a single engine would. An answer is dropped only once every
+// engine has passed a newer answer to the same client (the watermark), or
+// once it expired before the watermark.
+const maxEntriesPerAddr = 256
 
 // dnsTable maps answered addresses to the names that led to them, valid for
 // the answer's TTL in capture time.
 type dnsTable struct {
-	byAddr    map[[16]byte][]dnsEntry
-	interned  map[string]*dnsNames
-	keyBuf    []byte
-	lastSweep int64
-	learned   uint64
+	byAddr     map[[16]byte][]dnsEntry
+	interned   map[string]*dnsNames
+	keyBuf     []byte
+	superseded [][16]byte // scratch: clients with a newer answer before the watermark
+	lastSweep  int64
+	learned    uint64
 }
 
 func newDNSTable() *dnsTable {
@@ -70,24 +75,44 @@ func (d *dnsTable) intern(chain [][]byte) *dnsNames {
 	return names
 }
 
-// add records that client was told addr belongs to the chain.
-func (d *dnsTable) add(client, addr netip.Addr, chain [][]byte, ttl uint32, now int64) {
+// add records that client was told addr belongs to the chain. watermark
+// is the capture time every engine has reached.
+func (d *dnsTable) add(client, addr netip.Addr, chain [][]byte, ttl uint32, now, watermark int64) {
 	names := d.intern(chain)
 	a, c := addr.As16(), client.As16()
 	e := dnsEntry{client: c, names: names, seen: now, expires: now + int64(ttl)*1e9 + dnsGrace}
 	entries := d.byAddr[a]
 	d.learned++
-	if len(entries) < maxEntriesPerAddr {
-		d.byAddr[a] = append(entries, e)
-		return
-	}
-	oldest := 0
-	for i := range entries {
-		if entries[i].seen < entries[oldest].seen {
-			oldest = i
+	// Drop what no engine can need any more: answers superseded, before
+	// the watermark, by a newer answer to the same client; answers expired
+	// before it. Entries are in the order they were seen: walk them newest
+	// first, remembering the clients already answered before the watermark.
+	kept := entries
+	if n := len(entries); n >= 4 && n%4 == 0 {
+		// Pruning is amortized over several answers; a few dead entries
+		// in between cost only a little scanning.
+		d.superseded = d.superseded[:0]
+		for i := n - 1; i >= 0; i-- {
+			x := entries[i]
+			if x.expires < watermark-60e9 || slices.Contains(d.superseded, x.client) {
+				entries[i].names = nil // marks it dead
+				continue
+			}
+			if x.seen <= watermark {
+				d.superseded = append(d.superseded, x.client)
+			}
+		}
+		kept = entries[:0]
+		for _, x := range entries {
+			if x.names != nil {
+				kept = append(kept, x)
+			}
 		}
 	}
-	entries[oldest] = e
+	if len(kept) >= maxEntriesPerAddr {
+		kept = kept[1:] // the oldest: entries are in the order they were seen
+	}
+	d.byAddr[a] = append(kept, e)
 }
 
 // lookup returns the names for a flow from client to addr starting at now:

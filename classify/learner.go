@@ -161,7 +161,7 @@ func (l *Learner) message(b []byte, client netip.Addr, now int64) {
 		}
 		l.chain = append(l.chain[:0], q)
 		l.chain = appendCNAMEPath(l.chain, m.Answers, q, rr.Name.Bytes())
-		l.dns.add(client, rr.Addr, l.chain, rr.TTL, now)
+		l.dns.add(client, rr.Addr, l.chain, rr.TTL, now, l.cutoff(now))
 	}
 }
 
