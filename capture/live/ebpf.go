@@ -174,10 +174,8 @@ func (e *ebpfEngine) detach() {
 		for _, l := range e.links {
 			l.Close()
 		}
-		// Egress filters before ingress ones: the ingress filter deletes the
-		// qdisc it created.
-		for i := len(e.filters) - 1; i >= 0; i-- {
-			e.filters[i].Close()
+		for _, f := range e.filters {
+			f.Close()
 		}
 		if e.nl != nil {
 			e.nl.Close()
@@ -391,4 +389,40 @@ func (e *ebpfEngine) Adjust(f *classify.Flow) (bool, string) {
 	f.OrigBytes = max(f.OrigBytes, byts[o])
 	f.RespBytes = max(f.RespBytes, byts[r])
 	return why != "", why
+}
+
+// AttachedPrograms lists the names of the eBPF programs attached with TCX
+// to the ingress and egress of an interface (of the network namespace at
+// netns, "" for this one), as "ingress:NAME" and "egress:NAME": a check
+// that nothing was left behind.
+func AttachedPrograms(netns, iface string) ([]string, error) {
+	var out []string
+	err := inNetns(netns, func() error {
+		ifc, err := net.InterfaceByName(iface)
+		if err != nil {
+			return err
+		}
+		for _, at := range []ebpf.AttachType{ebpf.AttachTCXIngress, ebpf.AttachTCXEgress} {
+			res, err := link.QueryPrograms(link.QueryOptions{Target: ifc.Index, Attach: at})
+			if err != nil {
+				return err
+			}
+			hook := "ingress"
+			if at == ebpf.AttachTCXEgress {
+				hook = "egress"
+			}
+			for _, p := range res.Programs {
+				name := fmt.Sprintf("id-%d", p.ID)
+				if prog, err := ebpf.NewProgramFromID(p.ID); err == nil {
+					if info, err := prog.Info(); err == nil {
+						name = info.Name
+					}
+					prog.Close()
+				}
+				out = append(out, hook+":"+name)
+			}
+		}
+		return nil
+	})
+	return out, err
 }

@@ -68,6 +68,18 @@ func appendAttr(b []byte, typ uint16, data []byte) []byte {
 // tcRequest sends an RTM_* message with a tcmsg and attributes, and waits
 // for the kernel's acknowledgement.
 func (c *netlinkConn) tcRequest(msgType, flags uint16, ifindex int, handle, parent, info uint32, attrs []byte) error {
+	_, err := c.tcExchange(msgType, flags|unix.NLM_F_ACK, ifindex, handle, parent, info, attrs)
+	return err
+}
+
+// tcFilterCount counts the filters on a clsact hook of an interface.
+func (c *netlinkConn) tcFilterCount(ifindex int, parent uint32) (int, error) {
+	return c.tcExchange(unix.RTM_GETTFILTER, unix.NLM_F_DUMP, ifindex, 0, parent, 0, nil)
+}
+
+// tcExchange sends one message and reads the answer: an acknowledgement,
+// or (NLM_F_DUMP) a series of messages, which it counts.
+func (c *netlinkConn) tcExchange(msgType, flags uint16, ifindex int, handle, parent, info uint32, attrs []byte) (int, error) {
 	c.seq++
 	body := make([]byte, 0, 20+len(attrs))
 	body = append(body, unix.AF_UNSPEC, 0, 0, 0)
@@ -79,32 +91,40 @@ func (c *netlinkConn) tcRequest(msgType, flags uint16, ifindex int, handle, pare
 	msg := make([]byte, 0, 16+len(body))
 	msg = binary.NativeEndian.AppendUint32(msg, uint32(16+len(body)))
 	msg = binary.NativeEndian.AppendUint16(msg, msgType)
-	msg = binary.NativeEndian.AppendUint16(msg, flags|unix.NLM_F_REQUEST|unix.NLM_F_ACK)
+	msg = binary.NativeEndian.AppendUint16(msg, flags|unix.NLM_F_REQUEST)
 	msg = binary.NativeEndian.AppendUint32(msg, c.seq)
 	msg = binary.NativeEndian.AppendUint32(msg, 0)
 	msg = append(msg, body...)
 	if err := unix.Sendto(c.fd, msg, 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
-		return err
+		return 0, err
 	}
-	buf := make([]byte, 8192)
+	buf := make([]byte, 1<<16)
+	count := 0
 	for {
 		n, _, err := unix.Recvfrom(c.fd, buf, 0)
 		if err != nil {
-			return err
+			return count, err
 		}
 		msgs, err := syscall.ParseNetlinkMessage(buf[:n])
 		if err != nil {
-			return err
+			return count, err
 		}
 		for _, m := range msgs {
 			if m.Header.Seq != c.seq {
 				continue
 			}
-			if m.Header.Type == unix.NLMSG_ERROR && len(m.Data) >= 4 {
-				if e := int32(binary.NativeEndian.Uint32(m.Data)); e != 0 {
-					return syscall.Errno(-e)
+			switch m.Header.Type {
+			case unix.NLMSG_ERROR:
+				if len(m.Data) >= 4 {
+					if e := int32(binary.NativeEndian.Uint32(m.Data)); e != 0 {
+						return count, syscall.Errno(-e)
+					}
 				}
-				return nil
+				return count, nil
+			case unix.NLMSG_DONE:
+				return count, nil
+			default:
+				count++
 			}
 		}
 	}
@@ -115,7 +135,6 @@ type tcFilter struct {
 	conn    *netlinkConn
 	ifindex int
 	parent  uint32
-	qdisc   bool // we created the clsact qdisc
 }
 
 func clsactParent(egress bool) uint32 {
@@ -131,11 +150,7 @@ func attachClsact(c *netlinkConn, ifindex, progFD int, name string, egress bool)
 	f := &tcFilter{conn: c, ifindex: ifindex, parent: clsactParent(egress)}
 	err := c.tcRequest(unix.RTM_NEWQDISC, unix.NLM_F_CREATE|unix.NLM_F_EXCL, ifindex, 0xFFFF0000, tcHClsact, 0,
 		appendAttr(nil, tcaKind, []byte("clsact\x00")))
-	switch {
-	case err == nil:
-		f.qdisc = true
-	case errors.Is(err, unix.EEXIST):
-	default:
+	if err != nil && !errors.Is(err, unix.EEXIST) {
 		return nil, fmt.Errorf("adding a clsact qdisc: %w", err)
 	}
 	// A filter a killed flowaudit left behind.
@@ -157,14 +172,17 @@ func (f *tcFilter) remove() error {
 	return f.conn.tcRequest(unix.RTM_DELTFILTER, 0, f.ifindex, 0, f.parent, TCPriority<<16|ethPAllBE, nil)
 }
 
-// Close removes the filter, and the clsact qdisc if this filter's attach
-// created it (close the other hook's filter first).
+// Close removes the filter, and the clsact qdisc when no filter is left on
+// it (one a killed flowaudit created is removed too; another program's
+// filters keep it).
 func (f *tcFilter) Close() error {
 	err := f.remove()
 	if errors.Is(err, unix.ENOENT) || errors.Is(err, unix.ENODEV) || errors.Is(err, unix.EINVAL) {
 		err = nil
 	}
-	if f.qdisc {
+	in, e1 := f.conn.tcFilterCount(f.ifindex, clsactParent(false))
+	out, e2 := f.conn.tcFilterCount(f.ifindex, clsactParent(true))
+	if e1 == nil && e2 == nil && in == 0 && out == 0 {
 		_ = f.conn.tcRequest(unix.RTM_DELQDISC, 0, f.ifindex, 0xFFFF0000, tcHClsact, 0, appendAttr(nil, tcaKind, []byte("clsact\x00")))
 	}
 	return err
