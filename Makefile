@@ -41,3 +41,9 @@ demo: build
 
 clean:
 	rm -rf bin
+
+# End-to-end benchmark on a generated gateway capture against tcpdump, argus, ndpiReader, tshark
+# (scripts/bench-e2e --help): make bench-e2e PACKETS=1000000 BENCH_E2E_FLAGS=--markdown
+.PHONY: bench-e2e
+bench-e2e:
+	PACKETS=$(PACKETS) ./scripts/bench-e2e $(BENCH_E2E_FLAGS)

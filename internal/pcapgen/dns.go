@@ -110,7 +110,6 @@ func (g *gen) dnsTCPSession(s *session) {
 	g.udp(s, fi, g.now, 0, g.dnsMsg(id, tg, qt, false, false), 0)
 	t := g.now + g.ms(0.2, 20)
 	g.udp(s, fi, t, 1, g.dnsMsg(id, tg, qt, true, true), 0)
-	srv.port = 53
 	c := g.dial(s, cl.ep(v6, cl.ephemeral()), srv, cl.vlan, t+g.ms(0.05, 0.5), g.ms(0.2, 20))
 	c.open()
 	c.exchange(lengthPrefixed(g.dnsMsg(id+1, tg, qt, false, false)), 0,

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"container/heap"
 	"io"
 	"math"
@@ -190,7 +191,7 @@ func (g *gen) launch(s *session) {
 	if len(s.pkts) == 0 {
 		return
 	}
-	slices.SortStableFunc(s.pkts, func(a, b pkt) int { return int(a.t - b.t) })
+	slices.SortStableFunc(s.pkts, func(a, b pkt) int { return cmp.Compare(a.t, b.t) })
 	g.stats.Sessions++
 	g.stats.Flows += len(s.flows)
 	heap.Push(&g.queue, s)

@@ -35,8 +35,8 @@ Flags:
 
 func main() {
 	var cfg Config
-	flag.IntVar(&cfg.Packets, "packets", 100000, "number of `N` packets to write")
-	flag.Uint64Var(&cfg.Seed, "seed", 1, "random `seed`")
+	flag.IntVar(&cfg.Packets, "packets", 100000, "write `N` packets")
+	flag.Uint64Var(&cfg.Seed, "seed", 1, "random seed `S`: the same S and N give the same bytes")
 	flag.BoolVar(&cfg.Nano, "nano", false, "nanosecond timestamps (default microsecond)")
 	flag.Float64Var(&cfg.Rate, "rate", 2000, "new sessions per second (mean `R` of the Poisson arrivals)")
 	out := flag.String("o", "", "output `FILE` (- for standard output)")
