@@ -2,7 +2,6 @@ package classify
 
 import (
 	"net/netip"
-	"slices"
 )
 
 // dnsNames is the chain of names a DNS answer gave for an address: the
@@ -12,7 +11,6 @@ type dnsNames struct{ names []string }
 
 // dnsEntry is one answer for an address, as one client received it.
 type dnsEntry struct {
-	client  [16]byte
 	names   *dnsNames
 	seen    int64 // when the answer was seen
 	expires int64 // seen + TTL (+ grace)
@@ -23,28 +21,31 @@ type dnsEntry struct {
 // load balancers.
 const dnsGrace = int64(2e9)
 
-// maxEntriesPerAddr bounds the answers kept for one address.
+// addrAnswers are the answers that named one address.
 //
-// Answers are kept as a history: an engine running behind the reader
+// They are kept as short histories: an engine running behind the reader
 // (several workers) must find the answer that was valid when its flow
-// started, as a single engine would. An answer is dropped only once every
-// engine has passed a newer answer to the same client (the watermark), or
-// once it expired before the watermark.
-const maxEntriesPerAddr = 256
+// started, as a single engine would. A history keeps every answer newer
+// than the watermark (the capture time all engines have reached) and the
+// latest one before it; older ones can no longer be the latest for any
+// flow still to start.
+type addrAnswers struct {
+	byClient map[[16]byte][]dnsEntry // each client's answers, oldest first
+	any      []dnsEntry              // answers to any client, oldest first
+}
 
 // dnsTable maps answered addresses to the names that led to them, valid for
 // the answer's TTL in capture time.
 type dnsTable struct {
-	byAddr     map[[16]byte][]dnsEntry
-	interned   map[string]*dnsNames
-	keyBuf     []byte
-	superseded [][16]byte // scratch: clients with a newer answer before the watermark
-	lastSweep  int64
-	learned    uint64
+	byAddr    map[[16]byte]*addrAnswers
+	interned  map[string]*dnsNames
+	keyBuf    []byte
+	lastSweep int64
+	learned   uint64
 }
 
 func newDNSTable() *dnsTable {
-	return &dnsTable{byAddr: map[[16]byte][]dnsEntry{}, interned: map[string]*dnsNames{}}
+	return &dnsTable{byAddr: map[[16]byte]*addrAnswers{}, interned: map[string]*dnsNames{}}
 }
 
 // intern returns the shared names for a chain, allocating only the first
@@ -75,44 +76,49 @@ func (d *dnsTable) intern(chain [][]byte) *dnsNames {
 	return names
 }
 
+// trim drops from a history (oldest first) the answers older than the
+// latest one seen at or before the watermark.
+func trim(h []dnsEntry, watermark int64) []dnsEntry {
+	last := -1
+	for i := range h {
+		if h[i].seen <= watermark {
+			last = i
+		}
+	}
+	if last <= 0 {
+		return h
+	}
+	n := copy(h, h[last:])
+	return h[:n]
+}
+
 // add records that client was told addr belongs to the chain. watermark
 // is the capture time every engine has reached.
 func (d *dnsTable) add(client, addr netip.Addr, chain [][]byte, ttl uint32, now, watermark int64) {
-	names := d.intern(chain)
-	a, c := addr.As16(), client.As16()
-	e := dnsEntry{client: c, names: names, seen: now, expires: now + int64(ttl)*1e9 + dnsGrace}
-	entries := d.byAddr[a]
+	e := dnsEntry{names: d.intern(chain), seen: now, expires: now + int64(ttl)*1e9 + dnsGrace}
+	a := d.byAddr[addr.As16()]
+	if a == nil {
+		a = &addrAnswers{byClient: map[[16]byte][]dnsEntry{}}
+		d.byAddr[addr.As16()] = a
+	}
+	c := client.As16()
+	a.byClient[c] = append(trim(a.byClient[c], watermark), e)
+	a.any = append(trim(a.any, watermark), e)
 	d.learned++
-	// Drop what no engine can need any more: answers superseded, before
-	// the watermark, by a newer answer to the same client; answers expired
-	// before it. Entries are in the order they were seen: walk them newest
-	// first, remembering the clients already answered before the watermark.
-	kept := entries
-	if n := len(entries); n >= 4 && n%4 == 0 {
-		// Pruning is amortized over several answers; a few dead entries
-		// in between cost only a little scanning.
-		d.superseded = d.superseded[:0]
-		for i := n - 1; i >= 0; i-- {
-			x := entries[i]
-			if x.expires < watermark-60e9 || slices.Contains(d.superseded, x.client) {
-				entries[i].names = nil // marks it dead
-				continue
+}
+
+// latest is the newest answer of a history seen at or before now, if it is
+// still valid then.
+func latest(h []dnsEntry, now int64) *dnsNames {
+	for i := len(h) - 1; i >= 0; i-- {
+		if h[i].seen <= now {
+			if h[i].expires < now {
+				return nil
 			}
-			if x.seen <= watermark {
-				d.superseded = append(d.superseded, x.client)
-			}
-		}
-		kept = entries[:0]
-		for _, x := range entries {
-			if x.names != nil {
-				kept = append(kept, x)
-			}
+			return h[i].names
 		}
 	}
-	if len(kept) >= maxEntriesPerAddr {
-		kept = kept[1:] // the oldest: entries are in the order they were seen
-	}
-	d.byAddr[a] = append(kept, e)
+	return nil
 }
 
 // lookup returns the names for a flow from client to addr starting at now:
@@ -120,53 +126,34 @@ func (d *dnsTable) add(client, addr netip.Addr, chain [][]byte, ttl uint32, now,
 // otherwise the most recent answer any client received (a resolver may
 // have asked on the client's behalf).
 func (d *dnsTable) lookup(client, addr netip.Addr, now int64) *dnsNames {
-	entries := d.byAddr[addr.As16()]
-	if len(entries) == 0 {
+	a := d.byAddr[addr.As16()]
+	if a == nil {
 		return nil
 	}
-	c := client.As16()
-	var mine, any *dnsEntry
-	for i := range entries {
-		e := &entries[i]
-		if e.seen > now || e.expires < now {
-			continue
-		}
-		if e.client == c && (mine == nil || e.seen >= mine.seen) {
-			mine = e
-		}
-		if any == nil || e.seen >= any.seen {
-			any = e
-		}
+	if n := latest(a.byClient[client.As16()], now); n != nil {
+		return n
 	}
-	switch {
-	case mine != nil:
-		return mine.names
-	case any != nil:
-		return any.names
-	}
-	return nil
+	return latest(a.any, now)
 }
 
-// sweep drops expired answers so memory follows the live answers only.
-func (d *dnsTable) sweep(now int64) {
-	if now-d.lastSweep < 60e9 {
+// sweep drops the answers that expired before the watermark (less a
+// minute), so memory follows the live answers only.
+func (d *dnsTable) sweep(watermark int64) {
+	if watermark-d.lastSweep < 60e9 {
 		return
 	}
-	d.lastSweep = now
-	// Engines may run up to a few thousand packets behind: keep answers a
-	// minute past their expiry.
-	cutoff := now - 60e9
-	for a, entries := range d.byAddr {
-		kept := entries[:0]
-		for _, e := range entries {
-			if e.expires >= cutoff {
-				kept = append(kept, e)
-			}
+	d.lastSweep = watermark
+	cutoff := watermark - 60e9
+	live := func(h []dnsEntry) bool { return len(h) > 0 && h[len(h)-1].expires >= cutoff }
+	for addr, a := range d.byAddr {
+		if !live(a.any) {
+			delete(d.byAddr, addr)
+			continue
 		}
-		if len(kept) == 0 {
-			delete(d.byAddr, a)
-		} else {
-			d.byAddr[a] = kept
+		for c, h := range a.byClient {
+			if !live(h) {
+				delete(a.byClient, c)
+			}
 		}
 	}
 	if len(d.interned) > 1<<16 {
