@@ -46,9 +46,11 @@ const RecordHeaderLen = 24
 
 // Config tunes the program. Zero fields take the defaults.
 type Config struct {
-	FirstPackets int    // first packets of each direction of a flow sent up (default 8)
-	PayloadSegs  int    // TCP payload segments of each direction sent up (default 16)
+	FirstPackets int    // first packets of each direction of a flow sent up (default 4)
+	PayloadSegs  int    // TCP payload segments from the originator sent up (default 16)
 	PayloadBytes int    // TCP payload bytes of each direction sent up (default 16 KiB)
+	RespSegs     int    // TCP payload segments from the responder sent up (default 2)
+	WakeupBytes  int    // user space is woken when this much waits in the ring (default 64 KiB; it also polls)
 	KeepaliveNs  uint64 // a busy flow sends a frame at least this often (default 20s)
 	Snap         int    // bytes of a frame copied (default and maximum SnapMax)
 	FlowEntries  int    // size of the LRU flow map (default 131072)
@@ -76,6 +78,12 @@ func Load(cfg Config) (*FlowObjects, error) {
 	}
 	if cfg.PayloadBytes > 0 {
 		err = errors.Join(err, set("cfg_payload_bytes", uint32(cfg.PayloadBytes)))
+	}
+	if cfg.RespSegs > 0 {
+		err = errors.Join(err, set("cfg_resp_segs", uint32(cfg.RespSegs)))
+	}
+	if cfg.WakeupBytes > 0 {
+		err = errors.Join(err, set("cfg_wakeup_bytes", uint64(cfg.WakeupBytes)))
 	}
 	if cfg.KeepaliveNs > 0 {
 		err = errors.Join(err, set("cfg_keepalive_ns", cfg.KeepaliveNs))

@@ -26,9 +26,11 @@ char __license[] SEC("license") = "Dual MIT/GPL";
 #define SNAP_HDR 256  /* for records that only need the headers */
 
 /* Tunables, set by user space before loading (volatile const: .rodata). */
-volatile const __u32 cfg_first_pkts = 8;        /* first packets per direction of each flow */
-volatile const __u32 cfg_payload_segs = 16;     /* TCP payload segments per direction */
-volatile const __u32 cfg_payload_bytes = 16384; /* TCP payload bytes per direction */
+volatile const __u32 cfg_first_pkts = 4;        /* first packets per direction of each flow */
+volatile const __u32 cfg_payload_segs = 16;     /* TCP payload segments from the originator */
+volatile const __u32 cfg_payload_bytes = 16384; /* TCP payload bytes from the originator */
+volatile const __u32 cfg_resp_segs = 2;         /* TCP payload segments from the responder (DNS aside, names come from the originator) */
+volatile const __u64 cfg_wakeup_bytes = 65536;  /* wake user space when this much waits in the ring */
 volatile const __u64 cfg_keepalive_ns = 20000000000ULL;
 volatile const __u32 cfg_snap = SNAP_MAX; /* bytes copied of a frame (<= SNAP_MAX) */
 
@@ -81,7 +83,8 @@ struct flow_stats {
 	__u32 payload[2];   /* TCP payload bytes sent */
 	__u16 segs[2];      /* TCP payload segments sent */
 	__u8 flags[2];      /* TCP flags seen (OR) */
-	__u8 pad[2];
+	__u8 orig;          /* the originator: 1 a, 2 b, 0 unknown (TCP without a SYN) */
+	__u8 pad;
 };
 
 struct record {
@@ -319,7 +322,9 @@ static __always_inline int emit(struct __sk_buff *skb, __u8 dir, __u8 why, __u32
 		stat_add(STAT_LOAD_FAIL, 1);
 		return -1;
 	}
-	if (bpf_ringbuf_output(&ring, r, offsetof(struct record, data) + cap, 0) < 0) {
+	/* Wake the reader only when enough waits: it also polls every 100 ms. */
+	__u64 wake = bpf_ringbuf_query(&ring, BPF_RB_AVAIL_DATA) >= cfg_wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+	if (bpf_ringbuf_output(&ring, r, offsetof(struct record, data) + cap, wake) < 0) {
 		stat_add(STAT_RING_FULL, 1);
 		return -2;
 	}
@@ -402,6 +407,12 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 dir)
 	if (!fs) {
 		struct flow_stats init = {};
 		init.first_ns = now;
+		/* The sender of the first packet started the flow, unless it is a
+		 * SYN-ACK; TCP without SYN: unknown (midstream). */
+		if (p.proto != 6 || (p.tcp_flags & 0x12) == 0x02)
+			init.orig = d + 1;
+		else if ((p.tcp_flags & 0x12) == 0x12)
+			init.orig = 2 - d;
 		long err = bpf_map_update_elem(&flows, &k, &init, BPF_NOEXIST);
 		if (err == 0) {
 			stat_add(STAT_FLOWS, 1);
@@ -426,7 +437,10 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 dir)
 		why |= WHY_CTRL;
 	if ((p.proto == 6 || p.proto == 17) && (p.sport == 53 || p.dport == 53))
 		why |= WHY_DNS;
-	if (fs && p.proto == 6 && paylen > 0 && fs->segs[d & 1] < cfg_payload_segs && fs->payload[d & 1] < cfg_payload_bytes) {
+	__u32 seg_budget = cfg_payload_segs;
+	if (fs && fs->orig && fs->orig != d + 1)
+		seg_budget = cfg_resp_segs;
+	if (fs && p.proto == 6 && paylen > 0 && fs->segs[d & 1] < seg_budget && fs->payload[d & 1] < cfg_payload_bytes) {
 		why |= WHY_PAYLOAD;
 		fs->segs[d & 1] += 1;
 		fs->payload[d & 1] += paylen;

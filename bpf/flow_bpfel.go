@@ -36,7 +36,8 @@ type FlowFlowStats struct {
 	Payload    [2]uint32
 	Segs       [2]uint16
 	Flags      [2]uint8
-	Pad        [2]uint8
+	Orig       uint8
+	Pad        uint8
 }
 
 type FlowRecord struct {
@@ -65,7 +66,9 @@ const (
 	FlowVarCfgKeepaliveNs    = "cfg_keepalive_ns"
 	FlowVarCfgPayloadBytes   = "cfg_payload_bytes"
 	FlowVarCfgPayloadSegs    = "cfg_payload_segs"
+	FlowVarCfgRespSegs       = "cfg_resp_segs"
 	FlowVarCfgSnap           = "cfg_snap"
+	FlowVarCfgWakeupBytes    = "cfg_wakeup_bytes"
 )
 
 // LoadFlow returns the embedded CollectionSpec for Flow.
@@ -132,7 +135,9 @@ type FlowVariableSpecs struct {
 	CfgKeepaliveNs  *ebpf.VariableSpec `ebpf:"cfg_keepalive_ns"`
 	CfgPayloadBytes *ebpf.VariableSpec `ebpf:"cfg_payload_bytes"`
 	CfgPayloadSegs  *ebpf.VariableSpec `ebpf:"cfg_payload_segs"`
+	CfgRespSegs     *ebpf.VariableSpec `ebpf:"cfg_resp_segs"`
 	CfgSnap         *ebpf.VariableSpec `ebpf:"cfg_snap"`
+	CfgWakeupBytes  *ebpf.VariableSpec `ebpf:"cfg_wakeup_bytes"`
 }
 
 // FlowObjects contains all objects after they have been loaded into the kernel.
@@ -178,7 +183,9 @@ type FlowVariables struct {
 	CfgKeepaliveNs  *ebpf.Variable `ebpf:"cfg_keepalive_ns"`
 	CfgPayloadBytes *ebpf.Variable `ebpf:"cfg_payload_bytes"`
 	CfgPayloadSegs  *ebpf.Variable `ebpf:"cfg_payload_segs"`
+	CfgRespSegs     *ebpf.Variable `ebpf:"cfg_resp_segs"`
 	CfgSnap         *ebpf.Variable `ebpf:"cfg_snap"`
+	CfgWakeupBytes  *ebpf.Variable `ebpf:"cfg_wakeup_bytes"`
 }
 
 // FlowPrograms contains all programs after they have been loaded into the kernel.

@@ -324,6 +324,9 @@ func TestBudgets(t *testing.T) {
 	for range 10 {
 		h.run(sc(ack, 0), true, nil) // pure ACKs: the first 2 are within the first 3 packets
 	}
+	for range 5 {
+		h.run(sc(ack|psh, 100), true, nil) // the responder's payload: 2 segments go up
+	}
 	h.run(cs(fin|ack, 0), false, nil)
 	h.run(sc(rst, 0), true, nil)
 	recs := h.records()
@@ -342,26 +345,29 @@ func TestBudgets(t *testing.T) {
 		}
 	}
 	// Client: SYN, ACK, 4 payload (the 1st within the first 3), FIN = 7.
-	// Server: SYN-ACK, 2 ACKs, RST = 4.
-	if fromC != 7 || fromS != 4 || ctrl != 4 || payload != 4 {
-		t.Errorf("records: %d from client, %d from server, %d ctrl, %d payload; want 7, 4, 4, 4", fromC, fromS, ctrl, payload)
+	// Server: SYN-ACK, 2 ACKs, 2 payload, RST = 6.
+	if fromC != 7 || fromS != 6 || ctrl != 4 || payload != 6 {
+		t.Errorf("records: %d from client, %d from server, %d ctrl, %d payload; want 7, 6, 4, 6", fromC, fromS, ctrl, payload)
 	}
 	kk, d := key(c, 40000, s, 443, 6)
 	fs, ok := h.flows()[kk]
 	if !ok {
 		t.Fatal("no flow")
 	}
-	if fs.Pkts[d] != 13 || fs.Pkts[1-d] != 12 {
-		t.Errorf("packets %v, want 13 from the client, 12 from the server", fs.Pkts)
+	if fs.Pkts[d] != 13 || fs.Pkts[1-d] != 17 {
+		t.Errorf("packets %v, want 13 from the client, 17 from the server", fs.Pkts)
+	}
+	if fs.Orig != uint8(d+1) {
+		t.Errorf("originator %d, want %d (the SYN's sender)", fs.Orig, d+1)
 	}
 	if fs.Bytes[d] != 13*40+1000 {
 		t.Errorf("client bytes %d, want %d", fs.Bytes[d], 13*40+1000)
 	}
-	if fs.Flags[d] != syn|ack|psh|fin || fs.Flags[1-d] != syn|ack|rst {
+	if fs.Flags[d] != syn|ack|psh|fin || fs.Flags[1-d] != syn|ack|psh|rst {
 		t.Errorf("flags %#x %#x", fs.Flags[d], fs.Flags[1-d])
 	}
-	if fs.Segs[d] != 4 || fs.Payload[d] != 400 {
-		t.Errorf("payload sent: %d segments %d bytes, want 4, 400", fs.Segs[d], fs.Payload[d])
+	if fs.Segs[d] != 4 || fs.Payload[d] != 400 || fs.Segs[1-d] != 2 {
+		t.Errorf("payload sent: %d segments %d bytes, %d from the server; want 4, 400, 2", fs.Segs[d], fs.Payload[d], fs.Segs[1-d])
 	}
 }
 

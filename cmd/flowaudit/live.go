@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -34,6 +35,7 @@ func liveCmd(args []string, stdout, stderr io.Writer) error {
 	ringMiB := fs.Int("ring-mib", 0, "ring size in MiB: the eBPF ring buffer (default 8) or each AF_PACKET ring (default 32)")
 	flowEntries := fs.Int("flow-map", 0, "ebpf: entries of the kernel's LRU flow map (default 131072)")
 	attach := fs.String("attach", "", "ebpf: tcx or clsact (default: TCX, clsact on kernels without it)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to `FILE`")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: flowaudit live --iface IF [--iface IF2 ...] [flags]\n\nAudit the traffic of network interfaces as it flows: findings stream to --events,\na summary every --report-every, the full report at SIGINT/SIGTERM or when --duration ends.\nNeeds root, or CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON (ebpf) / CAP_NET_RAW (afpacket).\n\nFlags:\n%s", fs.FlagUsages())
 	}
@@ -100,6 +102,17 @@ func liveCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stderr, "flowaudit live: capturing on %v with the %s engine (%s)\n", st.Ifaces, st.Engine, st.Mode)
 
+	if *cpuProfile != "" {
+		pf, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if *duration > 0 {
