@@ -56,6 +56,7 @@ func (c *Collector) Build(capture Capture, site *catalog.Site) *Report {
 	for i, n := range c.verdicts {
 		r.Summary.Verdicts[classify.Verdict(i).String()] = n
 	}
+	r.Flows = make([]FlowGroup, 0, len(c.order))
 	for _, k := range c.order {
 		g := *c.groups[k]
 		g.ConnState = mostCommon(g.ConnStates)

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -33,9 +34,7 @@ func (r *Report) Write(w io.Writer, o Options) error {
 	}
 	switch o.Format {
 	case FormatJSON:
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r)
+		return r.writeJSON(w)
 	case FormatMarkdown:
 		return r.markdown(w, o)
 	}
@@ -357,3 +356,55 @@ func (r *Report) markdown(w io.Writer, o Options) error {
 }
 
 func mdEscape(s string) string { return strings.ReplaceAll(s, "|", "\\|") }
+
+// writeJSON streams the report: the flow groups one at a time, so a report
+// of a million groups is not built in memory twice over.
+func (r *Report) writeJSON(w io.Writer) error {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	field := func(name string, v any, last bool) error {
+		b, err := json.MarshalIndent(v, "  ", "  ")
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(bw, "  %q: %s", name, b)
+		if !last {
+			bw.WriteString(",")
+		}
+		bw.WriteString("\n")
+		return nil
+	}
+	bw.WriteString("{\n")
+	if err := field("capture", r.Capture, false); err != nil {
+		return err
+	}
+	if err := field("summary", r.Summary, false); err != nil {
+		return err
+	}
+	bw.WriteString("  \"flows\": [")
+	for i := range r.Flows {
+		b, err := json.MarshalIndent(&r.Flows[i], "    ", "  ")
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			bw.WriteString(",")
+		}
+		bw.WriteString("\n    ")
+		bw.Write(b)
+	}
+	if len(r.Flows) > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteString("],\n")
+	if err := field("requirements", r.Requirements, false); err != nil {
+		return err
+	}
+	if err := field("diff", r.Diff, false); err != nil {
+		return err
+	}
+	if err := field("site", r.Site, true); err != nil {
+		return err
+	}
+	bw.WriteString("}\n")
+	return bw.Flush()
+}
