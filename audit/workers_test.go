@@ -3,6 +3,7 @@ package audit
 import (
 	"bytes"
 	"encoding/json"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -49,4 +50,39 @@ func firstDiff(a, b []byte) string {
 		}
 	}
 	return "lengths differ"
+}
+
+// TestSameReportOnGeneratedTraffic: the same on a larger gateway mix from
+// the deterministic generator (TLS with split ClientHellos, DNS chains,
+// failures, IPv6, VLANs, fragments).
+func TestSameReportOnGeneratedTraffic(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates a capture")
+	}
+	file := filepath.Join(t.TempDir(), "gateway.pcap")
+	cmd := exec.Command("go", "run", "../internal/pcapgen", "-packets", "300000", "-seed", "7", "-o", file)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("pcapgen: %v\n%s", err, out)
+	}
+	cat := builtin(t)
+	render := func(workers int) []byte {
+		r, err := Run(Options{Files: []string{file}, Catalog: cat, Workers: workers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := r.Write(&b, report.Options{Format: report.FormatJSON}); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	one := render(1)
+	if !bytes.Contains(one, []byte(`"sni"`)) || !bytes.Contains(one, []byte(`"dns"`)) || !bytes.Contains(one, []byte(`"blocked"`)) {
+		t.Fatalf("the generated mix lacks names or failures")
+	}
+	for _, n := range []int{2, 4} {
+		if got := render(n); !bytes.Equal(got, one) {
+			t.Errorf("%d workers: the report differs from one worker's:\n%s", n, firstDiff(one, got))
+		}
+	}
 }
