@@ -12,7 +12,7 @@ import (
 	"github.com/flowaudit/flowaudit/catalog"
 )
 
-func builtin(t *testing.T) *catalog.Catalog {
+func builtin(t testing.TB) *catalog.Catalog {
 	t.Helper()
 	cat, err := catalog.Load(catalog.Options{})
 	if err != nil {
