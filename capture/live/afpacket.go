@@ -14,7 +14,6 @@ import (
 	"golang.org/x/net/bpf"
 
 	"github.com/flowaudit/flowaudit/capture"
-	"github.com/flowaudit/flowaudit/classify"
 )
 
 // afpEngine reads TPACKET_V3 rings: Fanout sockets (one by default), each
@@ -221,8 +220,8 @@ func (e *afpEngine) Stats() Stats {
 }
 
 // Adjust: every frame reached user space, except those the socket dropped.
-func (e *afpEngine) Adjust(f *classify.Flow) (bool, string) {
-	if e.drops.overlaps(f.First, f.Last) {
+func (e *afpEngine) Adjust(c *Counts) (bool, string) {
+	if e.drops.overlaps(c.First, c.Last) {
 		return true, "the AF_PACKET ring dropped frames while this connection was active"
 	}
 	return false, ""

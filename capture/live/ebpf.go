@@ -19,7 +19,6 @@ import (
 
 	"github.com/flowaudit/flowaudit/bpf"
 	"github.com/flowaudit/flowaudit/capture"
-	"github.com/flowaudit/flowaudit/classify"
 )
 
 type ifaceRef struct {
@@ -320,13 +319,12 @@ func (e *ebpfEngine) Stats() Stats {
 }
 
 // flowKey builds the kernel's canonical key of a flow.
-func flowKey(f *classify.Flow) (k bpf.FlowFlowKey, origIsA bool) {
-	src, sport := f.Orig()
-	dst, dport := f.Resp()
-	s, d := src.As16(), dst.As16() // IPv4 as ::ffff:a.b.c.d, as the kernel stores it
-	k.Proto = f.Proto
-	c := bytes.Compare(s[:], d[:])
-	if c < 0 || (c == 0 && sport <= dport) {
+func flowKey(c *Counts) (k bpf.FlowFlowKey, origIsA bool) {
+	sport, dport := c.Orig.Port(), c.Resp.Port()
+	s, d := c.Orig.Addr().As16(), c.Resp.Addr().As16() // IPv4 as ::ffff:a.b.c.d, as the kernel stores it
+	k.Proto = c.Proto
+	cmp := bytes.Compare(s[:], d[:])
+	if cmp < 0 || (cmp == 0 && sport <= dport) {
 		k.A, k.B, k.A_port, k.B_port = s, d, sport, dport
 		return k, true
 	}
@@ -338,7 +336,7 @@ func flowKey(f *classify.Flow) (k bpf.FlowFlowKey, origIsA bool) {
 // kernel's, which saw every packet (the largest over the interfaces: a
 // forwarded packet crosses two), deletes the kernel's entries, and tells
 // whether data of the flow was lost on the way to user space.
-func (e *ebpfEngine) Adjust(f *classify.Flow) (bool, string) {
+func (e *ebpfEngine) Adjust(f *Counts) (bool, string) {
 	k, origIsA := flowKey(f)
 	var pkts, byts [2]uint64
 	var lost uint64

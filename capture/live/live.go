@@ -22,9 +22,10 @@ import (
 	"fmt"
 	"time"
 
+	"net/netip"
+
 	"github.com/flowaudit/flowaudit/bpf"
 	"github.com/flowaudit/flowaudit/capture"
-	"github.com/flowaudit/flowaudit/classify"
 )
 
 // Engines.
@@ -75,10 +76,20 @@ type Engine interface {
 	// Adjust corrects a finished flow's counters with the kernel's (for
 	// engines that do not copy every packet) and reports whether the flow
 	// lost data, and why. Safe for concurrent use.
-	Adjust(f *classify.Flow) (lossy bool, why string)
+	Adjust(c *Counts) (lossy bool, why string)
 	// Close detaches everything from the interfaces and frees the kernel
 	// objects.
 	Close() error
+}
+
+// Counts is a finished flow as user space saw it: its endpoints, times
+// (Unix ns) and per-direction packets and IP bytes, which Adjust corrects.
+type Counts struct {
+	Proto                uint8
+	Orig, Resp           netip.AddrPort
+	First, Last          int64
+	OrigPkts, RespPkts   uint64
+	OrigBytes, RespBytes uint64
 }
 
 // Stats count an engine's work and losses.

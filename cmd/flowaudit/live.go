@@ -120,7 +120,7 @@ func liveCmd(args []string, stdout, stderr io.Writer) error {
 		ctx, cancel = context.WithTimeout(ctx, *duration)
 		defer cancel()
 	}
-	aud := live.NewAuditor(live.AuditorConfig{
+	aud := NewAuditor(AuditorConfig{
 		Engine:      eng,
 		Pipeline:    audit.PipelineConfig{Catalog: cat, Site: site, MaxFlows: *maxFlows, Workers: *workers},
 		Events:      evw,

@@ -1,22 +1,24 @@
-package live
+package main
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/netip"
 	"sync"
 	"time"
 
 	"github.com/flowaudit/flowaudit/audit"
 	"github.com/flowaudit/flowaudit/capture"
+	"github.com/flowaudit/flowaudit/capture/live"
 	"github.com/flowaudit/flowaudit/classify"
 	"github.com/flowaudit/flowaudit/report"
 )
 
 // AuditorConfig sets up live auditing.
 type AuditorConfig struct {
-	Engine   Engine
+	Engine   live.Engine
 	Pipeline audit.PipelineConfig // Catalog, Site, Timeouts, MaxFlows, Workers (OnFlow and Adjust are the auditor's)
 	// Events receives one JSON object per line (NDJSON): each new finding
 	// (blocked, unexpected, undocumented-port, exposure) once, loss as it
@@ -28,7 +30,8 @@ type AuditorConfig struct {
 	Summary     func(*report.Report)
 }
 
-// Auditor runs an engine into the audit pipeline.
+// Auditor runs a live engine into the audit pipeline: events, periodic
+// summaries, loss accounting, the final report.
 type Auditor struct {
 	cfg     AuditorConfig
 	pl      *audit.Pipeline
@@ -45,7 +48,7 @@ type Auditor struct {
 	lossyFlows   sync.Map // *classify.Flow -> why, from Adjust to OnFlow
 
 	nextReport time.Time
-	lastLoss   Stats
+	lastLoss   live.Stats
 	packets    uint64
 }
 
@@ -136,8 +139,16 @@ func (a *Auditor) Report() *report.Report {
 	return a.pl.Report(report.Capture{Files: files, Packets: st.Packets, Bytes: st.Bytes, Loss: loss})
 }
 
+// adjust hands a finished flow's counters to the engine, which may
+// replace them with the kernel's and say whether the flow lost data.
 func (a *Auditor) adjust(f *classify.Flow) {
-	if lossy, why := a.cfg.Engine.Adjust(f); lossy {
+	src, sport := f.Orig()
+	dst, dport := f.Resp()
+	c := live.Counts{Proto: f.Proto, Orig: netip.AddrPortFrom(src, sport), Resp: netip.AddrPortFrom(dst, dport), First: f.First, Last: f.Last,
+		OrigPkts: f.OrigPkts, RespPkts: f.RespPkts, OrigBytes: f.OrigBytes, RespBytes: f.RespBytes}
+	lossy, why := a.cfg.Engine.Adjust(&c)
+	f.OrigPkts, f.RespPkts, f.OrigBytes, f.RespBytes = c.OrigPkts, c.RespPkts, c.OrigBytes, c.RespBytes
+	if lossy {
 		a.lossyFlows.Store(f, why)
 	}
 }
