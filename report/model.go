@@ -30,7 +30,7 @@ type Capture struct {
 	Last        time.Time `json:"last"`
 	Problems    []string  `json:"problems,omitempty"` // damage found in the inputs, each naming file and place
 	Connections uint64    `json:"connections"`
-	Evicted     uint64    `json:"evicted"` // flows ended early because the flow table was full
+	Evicted     uint64    `json:"evicted"`        // flows ended early because the flow table was full
 	Loss        *Loss     `json:"loss,omitempty"` // live auditing: the engine, what it saw and what it lost
 }
 
@@ -39,12 +39,12 @@ type Capture struct {
 // map could not hold, and attach problems are counted here, and the
 // connections whose verdict may be wrong because of them are marked.
 type Loss struct {
-	Engine      string   `json:"engine"`     // ebpf or afpacket
-	Mode        string   `json:"mode"`       // tcx, clsact or tpacket_v3
-	Interfaces  []string `json:"interfaces"` // captured
-	Packets     uint64   `json:"packets"`    // seen by the kernel side
-	Delivered   uint64   `json:"delivered"`  // frames handed to flowaudit
-	Dropped     uint64   `json:"dropped"`    // frames lost on the way: ring buffer full, socket drops
+	Engine      string   `json:"engine"`                  // ebpf or afpacket
+	Mode        string   `json:"mode"`                    // tcx, clsact or tpacket_v3
+	Interfaces  []string `json:"interfaces"`              // captured
+	Packets     uint64   `json:"packets"`                 // seen by the kernel side
+	Delivered   uint64   `json:"delivered"`               // frames handed to flowaudit
+	Dropped     uint64   `json:"dropped"`                 // frames lost on the way: ring buffer full, socket drops
 	FlowMapLost uint64   `json:"flow_map_lost,omitempty"` // flows the kernel's flow map evicted or could not hold
 	Errors      []string `json:"errors,omitempty"`        // attach problems, fallbacks
 	// Suspect counts connections whose verdict may be wrong because data of
