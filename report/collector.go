@@ -41,16 +41,52 @@ type groupKey struct {
 }
 
 // groupSets counts distinct addresses of a group, up to a bound.
-type groupSets struct{ src, dst map[netip.Addr]struct{} }
+type groupSets struct{ src, dst distinct }
+
+// distinct is a set of addresses: a short slice while it is small (most
+// groups have one or two), a map beyond.
+type distinct struct {
+	few  []netip.Addr
+	many map[netip.Addr]struct{}
+}
+
+const fewAddrs = 8
+
+func (d *distinct) add(a netip.Addr) int {
+	if d.many != nil {
+		if len(d.many) < maxDistinct {
+			d.many[a] = struct{}{}
+		}
+		return len(d.many)
+	}
+	for _, x := range d.few {
+		if x == a {
+			return len(d.few)
+		}
+	}
+	if len(d.few) < fewAddrs {
+		d.few = append(d.few, a)
+		return len(d.few)
+	}
+	d.many = make(map[netip.Addr]struct{}, 2*fewAddrs)
+	for _, x := range d.few {
+		d.many[x] = struct{}{}
+	}
+	d.few = nil
+	d.many[a] = struct{}{}
+	return len(d.many)
+}
+
+func (d *distinct) each(f func(netip.Addr)) {
+	for _, a := range d.few {
+		f(a)
+	}
+	for a := range d.many {
+		f(a)
+	}
+}
 
 const maxDistinct = 1000
-
-func addDistinct(m map[netip.Addr]struct{}, a netip.Addr) int {
-	if len(m) < maxDistinct {
-		m[a] = struct{}{}
-	}
-	return len(m)
-}
 
 type reqCount struct {
 	flows, blocked uint64
@@ -126,8 +162,8 @@ func (c *Collector) Add(f *classify.Flow, r classify.Result) {
 	}
 	g := c.group(k, &one)
 	sets := c.sets[k]
-	g.Sources = addDistinct(sets.src, src)
-	g.Destinations = addDistinct(sets.dst, dst)
+	g.Sources = sets.src.add(src)
+	g.Destinations = sets.dst.add(dst)
 	g.ConnStates[state.String()]++
 }
 
@@ -143,7 +179,7 @@ func (c *Collector) group(k groupKey, o *FlowGroup) *FlowGroup {
 		}
 		cp.Names = slices.Clone(o.Names)
 		c.groups[k] = &cp
-		c.sets[k] = &groupSets{src: map[netip.Addr]struct{}{}, dst: map[netip.Addr]struct{}{}}
+		c.sets[k] = &groupSets{}
 		c.order = append(c.order, k)
 		return &cp
 	}
@@ -257,12 +293,8 @@ func (c *Collector) Merge(o *Collector) {
 	for _, k := range o.order {
 		g := c.group(k, o.groups[k])
 		sets := c.sets[k]
-		for a := range o.sets[k].src {
-			g.Sources = addDistinct(sets.src, a)
-		}
-		for a := range o.sets[k].dst {
-			g.Destinations = addDistinct(sets.dst, a)
-		}
+		o.sets[k].src.each(func(a netip.Addr) { g.Sources = sets.src.add(a) })
+		o.sets[k].dst.each(func(a netip.Addr) { g.Destinations = sets.dst.add(a) })
 	}
 }
 
