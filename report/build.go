@@ -59,6 +59,12 @@ func (c *Collector) Build(capture Capture, site *catalog.Site) *Report {
 	r.Flows = make([]FlowGroup, 0, len(c.order))
 	for _, k := range c.order {
 		g := *c.groups[k]
+		g.ConnStates = map[string]uint64{}
+		for st, n := range c.sets[k].states {
+			if n > 0 {
+				g.ConnStates[classify.ConnState(st).String()] = n
+			}
+		}
 		g.ConnState = mostCommon(g.ConnStates)
 		r.Flows = append(r.Flows, g)
 	}

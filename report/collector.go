@@ -41,7 +41,10 @@ type groupKey struct {
 }
 
 // groupSets counts distinct addresses of a group, up to a bound.
-type groupSets struct{ src, dst distinct }
+type groupSets struct {
+	src, dst distinct
+	states   [16]uint64 // connections per classify.ConnState: a map only in the report
+}
 
 // distinct is a set of addresses: a short slice while it is small (most
 // groups have one or two), a map beyond.
@@ -164,7 +167,7 @@ func (c *Collector) Add(f *classify.Flow, r classify.Result) {
 	sets := c.sets[k]
 	g.Sources = sets.src.add(src)
 	g.Destinations = sets.dst.add(dst)
-	g.ConnStates[state.String()]++
+	sets.states[state]++
 }
 
 // group returns the group of key k with o merged in (a new group when k
@@ -173,10 +176,7 @@ func (c *Collector) group(k groupKey, o *FlowGroup) *FlowGroup {
 	g := c.groups[k]
 	if g == nil {
 		cp := *o
-		cp.ConnStates = map[string]uint64{}
-		for s, n := range o.ConnStates {
-			cp.ConnStates[s] = n
-		}
+		cp.ConnStates = nil
 		cp.Names = slices.Clone(o.Names)
 		c.groups[k] = &cp
 		c.sets[k] = &groupSets{}
@@ -224,9 +224,6 @@ func mergeGroup(g, o *FlowGroup) {
 		}
 	}
 	sortNames(g.Names, g.DstName)
-	for s, n := range o.ConnStates {
-		g.ConnStates[s] += n
-	}
 }
 
 // maxNames bounds the names a group lists.
@@ -293,6 +290,9 @@ func (c *Collector) Merge(o *Collector) {
 	for _, k := range o.order {
 		g := c.group(k, o.groups[k])
 		sets := c.sets[k]
+		for i, n := range o.sets[k].states {
+			sets.states[i] += n
+		}
 		o.sets[k].src.each(func(a netip.Addr) { g.Sources = sets.src.add(a) })
 		o.sets[k].dst.each(func(a netip.Addr) { g.Destinations = sets.dst.add(a) })
 	}
