@@ -109,7 +109,7 @@ func (e *Engine) Stats() Stats {
 }
 
 // ActiveFlows is the number of flows tracked now.
-func (e *Engine) ActiveFlows() int { return len(e.table.flows) }
+func (e *Engine) ActiveFlows() int { return e.table.flows.n }
 
 // Finish ends every flow still tracked.
 func (e *Engine) Finish() { e.table.flush() }
@@ -165,10 +165,11 @@ func (e *Engine) Packet(cp *capture.Packet) {
 	}
 	sport, dport := p.SrcPort, p.DstPort
 	k, srcIsA := makeKey(p.Src, p.Dst, sport, dport, p.Proto)
-	f := e.table.live(k, now)
+	h := hashKey(&k)
+	f := e.table.live(&k, h, now)
 	isNew := f == nil
 	if isNew {
-		f = e.table.newFlow(k, now)
+		f = e.table.newFlow(k, h, now)
 		e.stats.Flows++
 		f.Proto = p.Proto
 		e.setOriginator(f, p, srcIsA)
@@ -370,10 +371,11 @@ func (e *Engine) icmpError(p *packet.Parsed, now int64) {
 	e.stats.ICMPErrors++
 	q := &p.Quoted
 	k, srcIsA := makeKey(q.Src, q.Dst, q.SrcPort, q.DstPort, q.Proto)
-	f := e.table.live(k, now)
+	h := hashKey(&k)
+	f := e.table.live(&k, h, now)
 	isNew := f == nil
 	if isNew {
-		f = e.table.newFlow(k, now)
+		f = e.table.newFlow(k, h, now)
 		e.stats.Flows++
 		f.Proto = q.Proto
 		// The quoted packet is the only one seen: its sender started the

@@ -9,7 +9,8 @@ import (
 // flow is handed to the sink and then reused.
 type Flow struct {
 	key     flowKey
-	origIsA bool // the originator is the key's "a" side
+	hash    uint64 // of key
+	origIsA bool   // the originator is the key's "a" side
 
 	Proto       uint8
 	First, Last int64 // capture time, Unix nanoseconds

@@ -62,7 +62,7 @@ func (e *Engine) fragment(p *packet.Parsed, now int64, iface uint64) {
 		fe.pendingBytes += uint64(p.IPLen)
 		return
 	}
-	f := e.table.flows[fe.flow]
+	f := e.table.flows.get(&fe.flow, hashKey(&fe.flow))
 	if f == nil {
 		return
 	}

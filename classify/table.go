@@ -59,7 +59,7 @@ func (l *flowList) pushBack(f *Flow) {
 
 // table holds the active flows.
 type table struct {
-	flows    map[flowKey]*Flow
+	flows    flowIndex
 	lists    [numClasses]flowList
 	timeouts [numClasses]int64
 	limit    int
@@ -78,7 +78,7 @@ func newTable(t Timeouts, limit int, sink func(*Flow)) *table {
 		}
 		return int64(v)
 	}
-	tb := &table{flows: make(map[flowKey]*Flow), limit: limit, sink: sink}
+	tb := &table{flows: newFlowIndex(), limit: limit, sink: sink}
 	tb.timeouts[classHalfOpen] = pick(t.TCPHalfOpen, DefaultTimeouts.TCPHalfOpen)
 	tb.timeouts[classEstablished] = pick(t.TCPEstablished, DefaultTimeouts.TCPEstablished)
 	tb.timeouts[classClosed] = pick(t.TCPClosed, DefaultTimeouts.TCPClosed)
@@ -88,8 +88,8 @@ func newTable(t Timeouts, limit int, sink func(*Flow)) *table {
 
 // newFlow returns a zeroed flow, reusing a finished one when it can, and
 // makes room when the table is full.
-func (t *table) newFlow(k flowKey, now int64) *Flow {
-	if t.limit > 0 && len(t.flows) >= t.limit {
+func (t *table) newFlow(k flowKey, h uint64, now int64) *Flow {
+	if t.limit > 0 && t.flows.n >= t.limit {
 		t.evictOldest()
 	}
 	var f *Flow
@@ -100,17 +100,17 @@ func (t *table) newFlow(k flowKey, now int64) *Flow {
 	} else {
 		f = new(Flow)
 	}
-	f.key = k
+	f.key, f.hash = k, h
 	f.First, f.Last = now, now
-	t.flows[k] = f
+	t.flows.put(f)
 	return f
 }
 
 // live returns the flow of key k, nil if there is none or if it went idle
 // past its timeout: that flow then ends, and the packet starts another,
 // whenever the periodic expiry would have run.
-func (t *table) live(k flowKey, now int64) *Flow {
-	f := t.flows[k]
+func (t *table) live(k *flowKey, h uint64, now int64) *Flow {
+	f := t.flows.get(k, h)
 	if f != nil && now-f.Last > t.timeouts[f.class] {
 		t.end(f)
 		t.expired++
@@ -157,7 +157,7 @@ func (t *table) evictOldest() {
 // end removes a flow, hands it to the sink, and keeps it for reuse.
 func (t *table) end(f *Flow) {
 	t.lists[f.class].remove(f)
-	delete(t.flows, f.key)
+	t.flows.del(f)
 	t.sink(f)
 	f.names.release()
 	t.free = append(t.free, f)

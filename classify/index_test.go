@@ -1,0 +1,46 @@
+package classify
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// TestFlowIndexAgainstMap: random inserts and deletions (with tiny hashes,
+// so probe runs collide and wrap) agree with a Go map.
+func TestFlowIndexAgainstMap(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	ix := newFlowIndex()
+	want := map[flowKey]*Flow{}
+	var live []*Flow
+	for step := range 20000 {
+		if len(live) > 0 && r.IntN(3) == 0 {
+			i := r.IntN(len(live))
+			f := live[i]
+			live[i] = live[len(live)-1]
+			live = live[:len(live)-1]
+			ix.del(f)
+			delete(want, f.key)
+		} else {
+			var k flowKey
+			k.aPort, k.bPort = uint16(r.IntN(65536)), uint16(step)
+			k.a[15] = byte(r.IntN(256))
+			if _, dup := want[k]; dup {
+				continue
+			}
+			f := &Flow{key: k, hash: uint64(r.IntN(512)) * 0x9e3779b97f4a7c15} // many equal hashes
+			ix.put(f)
+			want[k] = f
+			live = append(live, f)
+		}
+		if step%1000 == 0 {
+			if ix.n != len(want) {
+				t.Fatalf("step %d: %d in the index, %d in the map", step, ix.n, len(want))
+			}
+			for k, f := range want {
+				if got := ix.get(&k, f.hash); got != f {
+					t.Fatalf("step %d: lost a flow", step)
+				}
+			}
+		}
+	}
+}
