@@ -157,10 +157,23 @@ func (e *afpEngine) Run(ctx context.Context, h Handler) error {
 
 func (e *afpEngine) read(ctx context.Context, s *afpSock, h Handler) error {
 	pkt := capture.Packet{Link: capture.LinkEthernet}
-	for ctx.Err() == nil {
+	// After ctx is done, what the ring holds is still read, until it stays
+	// empty for a poll timeout (or for drainMax under steady traffic).
+	var stopAt time.Time
+	for {
+		if ctx.Err() != nil {
+			if stopAt.IsZero() {
+				stopAt = time.Now().Add(drainMax)
+			} else if time.Now().After(stopAt) {
+				return nil
+			}
+		}
 		data, ci, err := s.tp.ZeroCopyReadPacketData()
 		if err != nil {
 			if errors.Is(err, afpacket.ErrTimeout) {
+				if ctx.Err() != nil {
+					return nil
+				}
 				continue
 			}
 			if ctx.Err() != nil {
@@ -182,8 +195,11 @@ func (e *afpEngine) read(ctx context.Context, s *afpSock, h Handler) error {
 		e.delivered.Add(1)
 		e.bytes.Add(uint64(ci.Length))
 	}
-	return nil
 }
+
+// drainMax bounds how long a socket is read after the capture was asked
+// to stop.
+const drainMax = time.Second
 
 func (e *afpEngine) tick(now time.Time, h Handler) {
 	e.statsMu.Lock()
