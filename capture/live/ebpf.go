@@ -44,6 +44,7 @@ type ebpfEngine struct {
 	mu         sync.Mutex // what Tick maintains
 	lastSweep  time.Time
 	tracked    uint64
+	mapLost    uint64
 	drops      dropLog
 	errs       []string
 	lastStats  [bpf.NumStats]uint64
@@ -191,7 +192,11 @@ func (e *ebpfEngine) Close() error {
 }
 
 func (e *ebpfEngine) Run(ctx context.Context, h Handler) error {
-	defer e.detach()
+	defer func() {
+		// The counters stop; the last estimate of the map's losses.
+		e.detach()
+		e.sweep(time.Now())
+	}()
 	stop := context.AfterFunc(ctx, func() { e.rd.Flush() })
 	defer stop()
 	var rec ringbuf.Record
@@ -257,8 +262,17 @@ func (e *ebpfEngine) tick(now time.Time, h Handler) {
 	h.Tick(now)
 }
 
-// sweep counts the flow map's entries and deletes the long idle ones.
+// sweep counts the flow map's entries, deletes the long idle ones, and
+// estimates the flows the map lost (LRU evictions): those inserted that are
+// neither in the map nor deleted by user space. Insertions and deletions
+// racing with the count only lower the estimate: it never reports a loss
+// that did not happen.
 func (e *ebpfEngine) sweep(now time.Time) {
+	st, err := bpf.ReadStats(e.objs.Stats)
+	if err != nil {
+		return
+	}
+	inserted := st[bpf.StatFlows]
 	var k bpf.FlowFlowKey
 	var v bpf.FlowFlowStats
 	var idle []bpf.FlowFlowKey
@@ -277,15 +291,19 @@ func (e *ebpfEngine) sweep(now time.Time) {
 			n--
 		}
 	}
+	removed := e.removed.Load()
 	e.mu.Lock()
 	e.tracked = n
+	if inserted > n+removed {
+		e.mapLost = max(e.mapLost, inserted-n-removed)
+	}
 	e.mu.Unlock()
 }
 
 func (e *ebpfEngine) Stats() Stats {
 	e.mu.Lock()
 	st := e.lastStats
-	s := Stats{Engine: EngineEBPF, Mode: e.mode, FlowsTracked: e.tracked, Errors: append([]string(nil), e.errs...)}
+	s := Stats{Engine: EngineEBPF, Mode: e.mode, FlowsTracked: e.tracked, FlowMapLost: e.mapLost, Errors: append([]string(nil), e.errs...)}
 	if e.statsError != nil {
 		s.Errors = append(s.Errors, "reading the kernel's counters: "+e.statsError.Error())
 	}
@@ -303,11 +321,6 @@ func (e *ebpfEngine) Stats() Stats {
 	s.Flows = st[bpf.StatFlows]
 	s.Malformed = st[bpf.StatMalformed]
 	s.GSO = st[bpf.StatGSO]
-	// Flows the LRU map evicted to make room (or could not insert): what
-	// was inserted and is neither in the map nor deleted by user space.
-	if gone := st[bpf.StatFlows]; gone > s.FlowsTracked+e.removed.Load() && s.FlowsTracked > 0 {
-		s.FlowMapLost = gone - s.FlowsTracked - e.removed.Load()
-	}
 	s.FlowMapLost += st[bpf.StatFlowFail]
 	if b := e.badRecords.Load(); b > 0 {
 		s.Errors = append(s.Errors, fmt.Sprintf("%d ring-buffer records could not be decoded", b))

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cilium/ebpf"
+
 	"github.com/flowaudit/flowaudit/bpf"
 	"github.com/flowaudit/flowaudit/internal/netlab"
 )
@@ -110,5 +112,46 @@ func TestDropLog(t *testing.T) {
 		if got := d.overlaps(c.first, c.last); got != c.want {
 			t.Errorf("overlaps(%d, %d) = %v", c.first/sec, c.last/sec, got)
 		}
+	}
+}
+
+// TestFlowMapLossEstimate: a flow map too small for the traffic evicts
+// flows (LRU); the sweep counts them as lost, and never counts the flows
+// user space deleted itself.
+func TestFlowMapLossEstimate(t *testing.T) {
+	netlab.Require(t)
+	objs, err := bpf.Load(bpf.Config{FlowEntries: 16})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer objs.Close()
+	e := &ebpfEngine{objs: objs, monoOff: monoOffset()}
+	for i := range 200 {
+		// Ethernet + IPv4 + UDP from 10.0.0.1:i to 10.0.1.1:53.
+		f := make([]byte, 14+20+8)
+		f[12], f[13] = 0x08, 0x00
+		ip := f[14:]
+		ip[0], ip[3], ip[8], ip[9] = 0x45, 28, 64, 17
+		copy(ip[12:], []byte{10, 0, 0, 1, 10, 0, 1, 1})
+		f[34], f[35], f[37] = byte(i>>8), byte(i), 53
+		if _, err := objs.FlowauditIngress.Run(&ebpf.RunOptions{Data: f}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// User space ends some flows itself.
+	var k bpf.FlowFlowKey
+	var v bpf.FlowFlowStats
+	var some []bpf.FlowFlowKey
+	for it := objs.Flows.Iterate(); it.Next(&k, &v) && len(some) < 3; {
+		some = append(some, k)
+	}
+	for _, k := range some {
+		objs.Flows.Delete(&k)
+		e.removed.Add(1)
+	}
+	e.sweep(time.Now())
+	st := e.Stats()
+	if st.Flows != 200 || st.FlowsTracked > 16 || st.FlowMapLost < 200-16-3 || st.FlowMapLost+st.FlowsTracked+3 != 200 {
+		t.Errorf("inserted %d, tracked %d, lost %d", st.Flows, st.FlowsTracked, st.FlowMapLost)
 	}
 }
