@@ -16,7 +16,6 @@ import (
 type Matcher struct {
 	Effective []*catalog.Effective
 	reqs      []compiledReq
-	byProto   map[uint8][]int       // requirement indexes per protocol
 	byPort    map[uint32][]int      // proto<<16|port -> requirements listing that single port
 	wide      map[uint8][]int       // per protocol: requirements with ranges, dynamic ports or ICMP
 	exact     map[string]bool       // host names the catalog gives exactly
@@ -25,13 +24,9 @@ type Matcher struct {
 	roleIdx   map[string]int
 	roleIDs   []string
 	roleZone  []catalog.Zone
-	roleBound []bool                   // the site (or an address fact) gives the role addresses
-	roles     bart.Table[[]uint64]     // address -> bitset of the roles bound to it (covering prefixes merged)
-	parents   map[pairPortKey]struct{} // compiled: ports a dynamic requirement follows
-	watch     []uint16                 // those ports, for the engine to remember
-	hostPats  []catalog.HostPattern    // every host pattern, to tell known names
-
-	matches []int // reused result buffer
+	roleBound []bool               // the site (or an address fact) gives the role addresses
+	roles     bart.Table[[]uint64] // address -> bitset of the roles bound to it (covering prefixes merged)
+	watch     []uint16             // ports dynamic requirements follow, for the engines to remember
 }
 
 type compiledReq struct {
@@ -40,11 +35,6 @@ type compiledReq struct {
 	from, to   int   // role indexes
 	flags      catalog.Flags
 	parentPort []uint16 // for dynamic requirements
-}
-
-type pairPortKey struct {
-	proto uint8
-	port  uint16
 }
 
 // Role indexes of the two global roles.
@@ -58,7 +48,7 @@ func Compile(cat *catalog.Catalog, site *catalog.Site) *Matcher {
 	if site == nil {
 		site = catalog.DefaultSite()
 	}
-	m := &Matcher{Effective: cat.Effective(site), byProto: map[uint8][]int{}, byPort: map[uint32][]int{},
+	m := &Matcher{Effective: cat.Effective(site), byPort: map[uint32][]int{},
 		wide: map[uint8][]int{}, exact: map[string]bool{}, roleIdx: map[string]int{}}
 	for _, p := range site.Internal {
 		m.internal.Insert(p)
@@ -107,7 +97,6 @@ func Compile(cat *catalog.Catalog, site *catalog.Site) *Matcher {
 	for _, e := range m.Effective {
 		sections[e.Service+"\x00"+e.Section] = append(sections[e.Service+"\x00"+e.Section], e)
 	}
-	m.parents = map[pairPortKey]struct{}{}
 	for i, e := range m.Effective {
 		c := compiledReq{e: e, proto: uint8(e.Proto), from: m.roleIdx[e.From], to: m.roleIdx[e.To], flags: e.AllFlags()}
 		if e.Dynamic && len(e.Ports) == 0 {
@@ -120,7 +109,6 @@ func Compile(cat *catalog.Catalog, site *catalog.Site) *Matcher {
 				for _, r := range o.Ports {
 					if r.Lo == r.Hi && !slices.Contains(c.parentPort, r.Lo) {
 						c.parentPort = append(c.parentPort, r.Lo)
-						m.parents[pairPortKey{uint8(o.Proto), r.Lo}] = struct{}{}
 						if !slices.Contains(m.watch, r.Lo) {
 							m.watch = append(m.watch, r.Lo)
 						}
@@ -129,7 +117,6 @@ func Compile(cat *catalog.Catalog, site *catalog.Site) *Matcher {
 			}
 		}
 		m.reqs = append(m.reqs, c)
-		m.byProto[c.proto] = append(m.byProto[c.proto], i)
 		m.index(i, c)
 	}
 	// Each port's list also holds the wide requirements, in catalog order,

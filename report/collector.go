@@ -27,7 +27,6 @@ type Collector struct {
 	verdicts [6]uint64
 	total    uint64
 	docBlock uint64
-	scratch  strings.Builder
 }
 
 type groupKey struct {

@@ -409,3 +409,23 @@ func seedPackets(t testing.TB) []builtPacket {
 	}
 	return seeds
 }
+
+// TestSLLFrameRelayIsNotIP: with ARPHRD_FRAD the cooked header's protocol
+// field is ignored and the payload is a LAPF frame, never IP (the fuzzer
+// found a v2 frame claiming IPv4).
+func TestSLLFrameRelayIsNotIP(t *testing.T) {
+	ip := []byte("E\x00\x00\x14\x00\x00\x00\x00\x40\x06\x00\x00\xc0\x00\x02\x01\xc0\x00\x02\x02")
+	v2 := append([]byte("\x08\x00\x00\x00\x00\x00\x00\x01\x03\x02\x00\x06\x00\x00\x00\x00\x00\x00\x00\x00"), ip...)
+	v1 := append([]byte("\x00\x00\x03\x02\x00\x06\x00\x00\x00\x00\x00\x00\x00\x00\x08\x00"), ip...)
+	var p Parsed
+	if st := p.Decode(LinkTypeLinuxSLL2, v2); st != NotIP {
+		t.Errorf("SLL2 FRAD: %v", st)
+	}
+	if st := p.Decode(LinkTypeLinuxSLL, v1); st != NotIP {
+		t.Errorf("SLL FRAD: %v", st)
+	}
+	v2[9] = 1 // ARPHRD_ETHER: the same frame is IP
+	if st := p.Decode(LinkTypeLinuxSLL2, v2); st == NotIP {
+		t.Errorf("SLL2 Ethernet: %v", st)
+	}
+}

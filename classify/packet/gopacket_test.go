@@ -160,6 +160,26 @@ func stoppedAt9100(ls []gopacket.Layer) bool {
 	return lastEtherType(ls) == etherTypeQinQ
 }
 
+// sllGRE reports whether a Linux cooked header says ARPHRD_IPGRE (778).
+func sllGRE(ls []gopacket.Layer) bool {
+	for _, l := range ls {
+		if s, ok := l.(*layers.LinuxSLL2); ok && s.ARPHardwareType == layers.ARPHardwareTypeIPGRE {
+			return true
+		}
+	}
+	return false
+}
+
+// sllFRAD reports whether a Linux cooked v1 header says ARPHRD_FRAD (770).
+func sllFRAD(ls []gopacket.Layer) bool {
+	for _, l := range ls {
+		if s, ok := l.(*layers.LinuxSLL); ok && s.AddrType == 770 {
+			return true
+		}
+	}
+	return false
+}
+
 // lastEtherType is the ethertype of gopacket's innermost link layer.
 func lastEtherType(ls []gopacket.Layer) layers.EthernetType {
 	var last layers.EthernetType
@@ -299,6 +319,14 @@ func compareGopacket(p *Parsed, st Status, pkt gopacket.Packet, c *diffCounts) s
 	c.packets++
 	c.status[st]++
 	ls := pkt.Layers()
+	if sllGRE(ls) || sllFRAD(ls) {
+		// ARPHRD_IPGRE: the protocol field is a GRE protocol type and the
+		// payload that protocol; gopacket assumes an Ethernet header.
+		// ARPHRD_FRAD in a v1 header: the payload is a LAPF frame whatever
+		// the protocol field says; gopacket follows the protocol field.
+		c.explained++
+		return ""
+	}
 	idx := -1
 	for i, l := range ls {
 		if t := l.LayerType(); t == layers.LayerTypeIPv4 || t == layers.LayerTypeIPv6 {

@@ -73,8 +73,16 @@ func decodeLoopback(data []byte) ([]byte, netKind, Status) {
 	return nil, 0, NotIP
 }
 
-// Linux ARPHRD_NETLINK: an SLL capture of a netlink socket, never IP.
-const arphrdNetlink = 824
+// Linux ARPHRD_ types whose SLL payload is never IP, whatever the
+// protocol field says: a netlink socket's messages; Frame Relay, whose
+// payload is a LAPF frame (the protocol field is ignored, per the
+// LINKTYPE_LINUX_SLL definition).
+const (
+	arphrdNetlink = 824
+	arphrdFRAD    = 770
+)
+
+func notIPHardware(hatype uint16) bool { return hatype == arphrdNetlink || hatype == arphrdFRAD }
 
 // decodeSLL handles Linux cooked v1: pkttype(2) hatype(2) halen(2)
 // addr(8) protocol(2). It has no interface index, only the packet type,
@@ -85,7 +93,7 @@ func (p *Parsed) decodeSLL(data []byte) ([]byte, netKind, Status) {
 		return nil, 0, Truncated
 	}
 	p.IfaceHint = makeIfaceHint(0, uint8(be16(data[0:])))
-	if be16(data[2:]) == arphrdNetlink {
+	if notIPHardware(be16(data[2:])) {
 		return nil, 0, NotIP
 	}
 	return p.sllPayload(be16(data[14:]), data[16:])
@@ -98,7 +106,7 @@ func (p *Parsed) decodeSLL2(data []byte) ([]byte, netKind, Status) {
 		return nil, 0, Truncated
 	}
 	p.IfaceHint = makeIfaceHint(be32(data[4:]), data[10])
-	if be16(data[8:]) == arphrdNetlink {
+	if notIPHardware(be16(data[8:])) {
 		return nil, 0, NotIP
 	}
 	return p.sllPayload(be16(data[0:]), data[20:])

@@ -109,7 +109,7 @@ func TestCatalogExportJSON(t *testing.T) {
 	if got, _ := json.Marshal(byID["cassandra-mi/key-vault"]["hosts"]); string(got) != `["vmc-p-westeurope.vault.azure.net"]` {
 		t.Errorf("key vault hosts = %s", got)
 	}
-	code, out, _ = runCLI(t, "catalog", "export", "--format", "yaml", "--no-builtin", "--catalog", "../../testdata/catalogs/acme-agent.yaml")
+	code, _, _ = runCLI(t, "catalog", "export", "--format", "yaml", "--no-builtin", "--catalog", "../../testdata/catalogs/acme-agent.yaml")
 	if code != 2 {
 		t.Errorf("export of a catalog with unresolved roles: exit %d", code)
 	}

@@ -62,11 +62,12 @@ func takeCensus(t *testing.T, file []byte, nano bool) census {
 	if r.LinkType() != layers.LinkTypeEthernet {
 		t.Fatalf("link type %v", r.LinkType())
 	}
-	if want := gopacket.TimestampResolutionMicrosecond; nano {
+	want := gopacket.TimestampResolutionMicrosecond
+	if nano {
 		want = gopacket.TimestampResolutionNanosecond
-		if r.Resolution() != want {
-			t.Fatalf("resolution %v, want %v", r.Resolution(), want)
-		}
+	}
+	if r.Resolution() != want {
+		t.Fatalf("resolution %v, want %v", r.Resolution(), want)
 	}
 	c := census{sni: map[string]bool{}}
 	syns := map[fourTuple][]time.Time{}

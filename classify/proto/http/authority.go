@@ -151,7 +151,6 @@ func isIPv6(b []byte) bool {
 				return false
 			}
 			groups += 2
-			i = len(b)
 			break
 		}
 		if j == i || j-i > 4 {
