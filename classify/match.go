@@ -446,6 +446,30 @@ func (m *Matcher) RoleNames(set []uint64) []string {
 	return out
 }
 
+// FirstRole is the first role id in a bitset ("" if none), without
+// allocating.
+func (m *Matcher) FirstRole(set []uint64) string {
+	for w, bits := range set {
+		for bits != 0 {
+			i := w*64 + trailingZeros(bits)
+			if i < len(m.roleIDs) {
+				return m.roleIDs[i]
+			}
+			bits &= bits - 1
+		}
+	}
+	return ""
+}
+
+func trailingZeros(x uint64) int {
+	n := 0
+	for x&1 == 0 {
+		x >>= 1
+		n++
+	}
+	return n
+}
+
 // RoleBound reports whether a site (or an address fact) gives a role's addresses.
 func (m *Matcher) RoleBound(id string) bool {
 	i, ok := m.roleIdx[id]

@@ -29,8 +29,15 @@ type Collector struct {
 	docBlock uint64
 }
 
+// groupKey identifies a group without building strings per flow: the
+// source's role (else its address), the destination's first name (else
+// its address); the strings it holds already exist (role and requirement
+// ids, names, reasons).
 type groupKey struct {
-	src, dst    string // role or address; name or address
+	srcRole     string
+	src         netip.Addr // when there is no role
+	dstName     string
+	dst         netip.Addr // when there is no name
 	dport       uint16
 	proto       uint8
 	verdict     classify.Verdict
@@ -43,6 +50,13 @@ type groupKey struct {
 type groupSets struct {
 	src, dst distinct
 	states   [16]uint64 // connections per classify.ConnState: a map only in the report
+	// The role sets already merged into the group (the matcher's tables
+	// return the same slice for the same prefix): most flows add nothing.
+	srcSet, dstSet []uint64
+}
+
+func sameSet(a, b []uint64) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // distinct is a set of addresses: a short slice while it is small (most
@@ -124,21 +138,97 @@ func (c *Collector) Add(f *classify.Flow, r classify.Result) {
 		}
 	}
 
-	srcRoles := c.m.RoleNames(r.SrcRoles)
-	k := groupKey{src: src.String(), dst: dst.String(), dport: dport, proto: f.Proto, verdict: r.Verdict, reason: r.Reason}
-	if len(srcRoles) > 0 {
-		k.src = srcRoles[0]
+	k := groupKey{dport: dport, proto: f.Proto, verdict: r.Verdict, reason: r.Reason}
+	if k.srcRole = c.m.FirstRole(r.SrcRoles); k.srcRole == "" {
+		k.src = src
 	}
 	if len(names) > 0 {
-		k.dst = names[0].Name
+		k.dstName = names[0].Name
+	} else {
+		k.dst = dst
 	}
 	if r.Requirement != nil {
 		k.requirement = r.Requirement.ID
 	}
-	if c.groups[k] == nil && len(c.groups) >= MaxGroups {
-		k = groupKey{src: k.src, dst: "*", dport: dport, proto: f.Proto, verdict: r.Verdict, requirement: k.requirement, reason: r.Reason, coarse: true}
+	g := c.groups[k]
+	if g == nil && len(c.groups) >= MaxGroups {
+		k = groupKey{srcRole: k.srcRole, src: k.src, dport: dport, proto: f.Proto, verdict: r.Verdict, requirement: k.requirement, reason: r.Reason, coarse: true}
+		g = c.groups[k]
 	}
-	one := FlowGroup{
+	first, last := timeOf(f.First), timeOf(f.Last)
+	if g == nil {
+		g = c.group(k, c.flowGroup(f, r, names, k.coarse))
+	} else {
+		// An existing group: counters, and the description of its first
+		// connection when this one came earlier. No strings are built
+		// unless something changes.
+		earliest := first.Before(g.FirstSeen) || first.Equal(g.FirstSeen) && (sport < g.SrcPort ||
+			sport == g.SrcPort && (src.String() < g.Src || src.String() == g.Src && dst.String() < g.Dst))
+		if earliest {
+			g.Src, g.SrcPort, g.History, g.FirstSeen = src.String(), sport, f.History(), first
+			if !k.coarse {
+				g.Dst = dst.String()
+			}
+			if e := f.ICMPErrorText(); e != "" {
+				g.ICMPError = e
+			}
+		} else if g.ICMPError == "" && f.ICMPError {
+			g.ICMPError = f.ICMPErrorText()
+		}
+		if last.After(g.LastSeen) {
+			g.LastSeen = last
+		}
+		g.Count++
+		g.Packets += f.OrigPkts + f.RespPkts
+		g.Bytes += f.OrigBytes + f.RespBytes
+		g.OrigPackets += f.OrigPkts
+		g.RespPackets += f.RespPkts
+		g.OrigBytes += f.OrigBytes
+		g.RespBytes += f.RespBytes
+		g.Answered = g.Answered || f.Answered()
+		g.Midstream = g.Midstream || f.Midstream
+		g.Assumed = g.Assumed || r.Assumed
+		if earliest {
+			rep := make([]Name, len(names))
+			for i, n := range names {
+				rep[i] = Name{Name: n.Name, Source: n.Source}
+			}
+			g.Names, g.repNames = combineNames(rep, g.Names), len(rep)
+		} else {
+			added := false
+			for _, n := range names {
+				rn := Name{Name: n.Name, Source: n.Source}
+				if !slices.Contains(g.Names, rn) && len(g.Names) < maxNames {
+					g.Names = append(g.Names, rn)
+					added = true
+				}
+			}
+			if added {
+				sortNames(g.Names[g.repNames:])
+			}
+		}
+		sets := c.sets[k]
+		if !sameSet(sets.srcSet, r.SrcRoles) {
+			g.SrcRoles = unionSorted(g.SrcRoles, c.m.RoleNames(r.SrcRoles))
+			sets.srcSet = r.SrcRoles
+		}
+		if !sameSet(sets.dstSet, r.DstRoles) {
+			g.DstRoles = unionSorted(g.DstRoles, c.m.RoleNames(r.DstRoles))
+			sets.dstSet = r.DstRoles
+		}
+	}
+	sets := c.sets[k]
+	g.Sources = sets.src.add(src)
+	g.Destinations = sets.dst.add(dst)
+	sets.states[state]++
+}
+
+// flowGroup describes one flow as a group of one.
+func (c *Collector) flowGroup(f *classify.Flow, r classify.Result, names []classify.Name, coarse bool) *FlowGroup {
+	src, sport := f.Orig()
+	dst, dport := f.Resp()
+	srcRoles := c.m.RoleNames(r.SrcRoles)
+	one := &FlowGroup{
 		Src: src.String(), Dst: dst.String(), SrcPort: sport, DstPort: dport, Proto: protoName(f.Proto),
 		History: f.History(), Verdict: r.Verdict.String(), Reason: r.Reason,
 		SrcRoles: srcRoles, DstRoles: c.m.RoleNames(r.DstRoles), Answered: f.Answered(),
@@ -150,7 +240,7 @@ func (c *Collector) Add(f *classify.Flow, r classify.Result) {
 	if len(srcRoles) > 0 {
 		one.SrcRole = srcRoles[0]
 	}
-	if k.coarse {
+	if coarse {
 		one.Dst = "*"
 	}
 	for _, n := range names {
@@ -159,14 +249,11 @@ func (c *Collector) Add(f *classify.Flow, r classify.Result) {
 	if len(names) > 0 {
 		one.DstName = names[0].Name
 	}
+	one.repNames = len(one.Names)
 	if r.Requirement != nil {
 		one.Requirement, one.Service = r.Requirement.ID, r.Requirement.Service
 	}
-	g := c.group(k, &one)
-	sets := c.sets[k]
-	g.Sources = sets.src.add(src)
-	g.Destinations = sets.dst.add(dst)
-	sets.states[state]++
+	return one
 }
 
 // group returns the group of key k with o merged in (a new group when k
@@ -191,6 +278,7 @@ func (c *Collector) group(k groupKey, o *FlowGroup) *FlowGroup {
 // on the order flows arrive in (several workers).
 func mergeGroup(g, o *FlowGroup) {
 	if earlier(o, g) {
+		g.Names, g.repNames = combineNames(o.Names[:o.repNames], append(slices.Clone(g.Names), o.Names[o.repNames:]...)), o.repNames
 		g.Src, g.SrcPort, g.History = o.Src, o.SrcPort, o.History
 		if g.Dst != "*" {
 			g.Dst = o.Dst
@@ -222,7 +310,7 @@ func mergeGroup(g, o *FlowGroup) {
 			g.Names = append(g.Names, n)
 		}
 	}
-	sortNames(g.Names, g.DstName)
+	sortNames(g.Names[g.repNames:])
 }
 
 // maxNames bounds the names a group lists.
@@ -254,16 +342,26 @@ func unionSorted(a, b []string) []string {
 
 var sourceRank = map[string]int{"connect": 0, "sni": 1, "http-host": 2, "dns": 3}
 
-// sortNames keeps the name that labels the group first, then the others
-// by source (most specific first) and name.
-func sortNames(names []Name, label string) {
-	slices.SortStableFunc(names, func(a, b Name) int {
-		if (a.Name == label) != (b.Name == label) {
-			if a.Name == label {
-				return -1
-			}
-			return 1
+// Names of a group: those of its first connection in their order (proxy
+// target, SNI, Host, then the DNS chain from the queried name), then the
+// other connections' names, sorted, so the list does not depend on the
+// order flows arrive in.
+
+// combineNames returns rep followed by the names of others not in rep, sorted.
+func combineNames(rep, others []Name) []Name {
+	out := slices.Clone(rep)
+	for _, n := range others {
+		if !slices.Contains(out, n) && len(out) < maxNames {
+			out = append(out, n)
 		}
+	}
+	sortNames(out[len(rep):])
+	return out
+}
+
+// sortNames orders names by source (most specific first), then name.
+func sortNames(names []Name) {
+	slices.SortFunc(names, func(a, b Name) int {
 		if d := sourceRank[a.Source] - sourceRank[b.Source]; d != 0 {
 			return d
 		}
