@@ -134,7 +134,7 @@ func (c *Collector) Add(f *classify.Flow, r classify.Result) {
 		}
 		if len(rc.examples) < maxExamples || !timeOf(f.First).After(rc.examples[len(rc.examples)-1].Time) {
 			rc.addExample(FlowRef{Src: src.String(), Dst: dst.String(), DstPort: dport,
-				Proto: protoName(f.Proto), ConnState: state.String(), Time: timeOf(f.First)})
+				Proto: ProtoName(f.Proto), ConnState: state.String(), Time: timeOf(f.First)})
 		}
 	}
 
@@ -229,7 +229,7 @@ func (c *Collector) flowGroup(f *classify.Flow, r classify.Result, names []class
 	dst, dport := f.Resp()
 	srcRoles := c.m.RoleNames(r.SrcRoles)
 	one := &FlowGroup{
-		Src: src.String(), Dst: dst.String(), SrcPort: sport, DstPort: dport, Proto: protoName(f.Proto),
+		Src: src.String(), Dst: dst.String(), SrcPort: sport, DstPort: dport, Proto: ProtoName(f.Proto),
 		History: f.History(), Verdict: r.Verdict.String(), Reason: r.Reason,
 		SrcRoles: srcRoles, DstRoles: c.m.RoleNames(r.DstRoles), Answered: f.Answered(),
 		Midstream: f.Midstream, FirstSeen: timeOf(f.First), LastSeen: timeOf(f.Last), Assumed: r.Assumed,
@@ -412,7 +412,8 @@ func (rc *reqCount) addExample(ex FlowRef) {
 	}
 }
 
-func protoName(p uint8) string {
+// ProtoName names an IP protocol as reports write it.
+func ProtoName(p uint8) string {
 	switch p {
 	case 6:
 		return "tcp"

@@ -161,7 +161,7 @@ func (a *Auditor) onFlow(f *classify.Flow, r classify.Result) {
 		a.lossMu.Lock()
 		a.suspect++
 		if len(a.suspectFlows) < maxSuspectListed {
-			a.suspectFlows = append(a.suspectFlows, fmt.Sprintf("%s %s:%d -> %s:%d %s %s: %s", protoName(f.Proto), src, sport, dst, dport, f.State(), r.Verdict, why))
+			a.suspectFlows = append(a.suspectFlows, fmt.Sprintf("%s %s:%d -> %s:%d %s %s: %s", report.ProtoName(f.Proto), src, sport, dst, dport, f.State(), r.Verdict, why))
 		}
 		a.lossMu.Unlock()
 	}
@@ -182,7 +182,7 @@ func (a *Auditor) onFlow(f *classify.Flow, r classify.Result) {
 		k.dst = names[0].Name
 	}
 	ev := map[string]any{"event": "finding", "time": time.Unix(0, f.First).UTC(), "verdict": r.Verdict.String(),
-		"src": src.String(), "src_port": sport, "dst": dst.String(), "dst_port": dport, "proto": protoName(f.Proto),
+		"src": src.String(), "src_port": sport, "dst": dst.String(), "dst_port": dport, "proto": report.ProtoName(f.Proto),
 		"conn_state": f.State().String(), "history": f.History(), "names": names,
 		"orig_packets": f.OrigPkts, "resp_packets": f.RespPkts}
 	if r.Requirement != nil {
@@ -235,16 +235,3 @@ func (a *Auditor) summary(r *report.Report) map[string]any {
 		"findings": r.Summary.Findings, "active_flows": a.pl.ActiveFlows(), "packets": r.Capture.Packets, "loss": r.Capture.Loss}
 }
 
-func protoName(p uint8) string {
-	switch p {
-	case 6:
-		return "tcp"
-	case 17:
-		return "udp"
-	case 1:
-		return "icmp"
-	case 58:
-		return "icmpv6"
-	}
-	return fmt.Sprintf("ip-proto-%d", p)
-}
