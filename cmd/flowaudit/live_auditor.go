@@ -234,4 +234,3 @@ func (a *Auditor) summary(r *report.Report) map[string]any {
 	return map[string]any{"connections": r.Summary.Connections, "verdicts": r.Summary.Verdicts, "documented_blocked": r.Summary.DocumentedBlocked,
 		"findings": r.Summary.Findings, "active_flows": a.pl.ActiveFlows(), "packets": r.Capture.Packets, "loss": r.Capture.Loss}
 }
-
