@@ -58,9 +58,10 @@ func (c *Collector) Build(capture Capture, site *catalog.Site) *Report {
 	}
 	r.Flows = make([]FlowGroup, 0, len(c.order))
 	for _, k := range c.order {
-		g := *c.groups[k]
+		e := c.groups[k]
+		g := e.g
 		g.ConnStates = map[string]uint64{}
-		for st, n := range c.sets[k].states {
+		for st, n := range e.sets.states {
 			if n > 0 {
 				g.ConnStates[classify.ConnState(st).String()] = n
 			}

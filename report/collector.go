@@ -20,8 +20,7 @@ const maxExamples = 3
 // and counters, never the flows themselves.
 type Collector struct {
 	m        *classify.Matcher
-	groups   map[groupKey]*FlowGroup
-	sets     map[groupKey]*groupSets
+	groups   map[groupKey]*groupEntry
 	order    []groupKey
 	reqs     []reqCount
 	verdicts [6]uint64
@@ -47,6 +46,12 @@ type groupKey struct {
 }
 
 // groupSets counts distinct addresses of a group, up to a bound.
+// groupEntry is a group and what the collector keeps about it besides.
+type groupEntry struct {
+	g    FlowGroup
+	sets groupSets
+}
+
 type groupSets struct {
 	src, dst distinct
 	states   [16]uint64 // connections per classify.ConnState: a map only in the report
@@ -111,7 +116,7 @@ type reqCount struct {
 
 // NewCollector returns a collector for flows classified by m.
 func NewCollector(m *classify.Matcher) *Collector {
-	return &Collector{m: m, groups: map[groupKey]*FlowGroup{}, sets: map[groupKey]*groupSets{}, reqs: make([]reqCount, len(m.Effective))}
+	return &Collector{m: m, groups: map[groupKey]*groupEntry{}, reqs: make([]reqCount, len(m.Effective))}
 }
 
 // Add records one finished flow and its verdict.
@@ -150,14 +155,20 @@ func (c *Collector) Add(f *classify.Flow, r classify.Result) {
 	if r.Requirement != nil {
 		k.requirement = r.Requirement.ID
 	}
-	g := c.groups[k]
+	var g *FlowGroup
+	var sets *groupSets
+	if e := c.groups[k]; e != nil {
+		g, sets = &e.g, &e.sets
+	}
 	if g == nil && len(c.groups) >= MaxGroups {
 		k = groupKey{srcRole: k.srcRole, src: k.src, dport: dport, proto: f.Proto, verdict: r.Verdict, requirement: k.requirement, reason: r.Reason, coarse: true}
-		g = c.groups[k]
+		if e := c.groups[k]; e != nil {
+			g, sets = &e.g, &e.sets
+		}
 	}
 	first, last := timeOf(f.First), timeOf(f.Last)
 	if g == nil {
-		g = c.group(k, c.flowGroup(f, r, names, k.coarse))
+		g, sets = c.group(k, c.flowGroup(f, r, names, k.coarse))
 	} else {
 		// An existing group: counters, and the description of its first
 		// connection when this one came earlier. No strings are built
@@ -207,7 +218,6 @@ func (c *Collector) Add(f *classify.Flow, r classify.Result) {
 				sortNames(g.Names[g.repNames:])
 			}
 		}
-		sets := c.sets[k]
 		if !sameSet(sets.srcSet, r.SrcRoles) {
 			g.SrcRoles = unionSorted(g.SrcRoles, c.m.RoleNames(r.SrcRoles))
 			sets.srcSet = r.SrcRoles
@@ -217,7 +227,6 @@ func (c *Collector) Add(f *classify.Flow, r classify.Result) {
 			sets.dstSet = r.DstRoles
 		}
 	}
-	sets := c.sets[k]
 	g.Sources = sets.src.add(src)
 	g.Destinations = sets.dst.add(dst)
 	sets.states[state]++
@@ -257,20 +266,18 @@ func (c *Collector) flowGroup(f *classify.Flow, r classify.Result, names []class
 }
 
 // group returns the group of key k with o merged in (a new group when k
-// is new).
-func (c *Collector) group(k groupKey, o *FlowGroup) *FlowGroup {
-	g := c.groups[k]
-	if g == nil {
-		cp := *o
-		cp.ConnStates = nil
-		cp.Names = slices.Clone(o.Names)
-		c.groups[k] = &cp
-		c.sets[k] = &groupSets{}
-		c.order = append(c.order, k)
-		return &cp
+// is new), and its sets.
+func (c *Collector) group(k groupKey, o *FlowGroup) (*FlowGroup, *groupSets) {
+	if e := c.groups[k]; e != nil {
+		mergeGroup(&e.g, o)
+		return &e.g, &e.sets
 	}
-	mergeGroup(g, o)
-	return g
+	e := &groupEntry{g: *o}
+	e.g.ConnStates = nil
+	e.g.Names = slices.Clone(o.Names)
+	c.groups[k] = e
+	c.order = append(c.order, k)
+	return &e.g, &e.sets
 }
 
 // mergeGroup adds o's connections to g. What describes "the first
@@ -385,13 +392,13 @@ func (c *Collector) Merge(o *Collector) {
 		}
 	}
 	for _, k := range o.order {
-		g := c.group(k, o.groups[k])
-		sets := c.sets[k]
-		for i, n := range o.sets[k].states {
+		oe := o.groups[k]
+		g, sets := c.group(k, &oe.g)
+		for i, n := range oe.sets.states {
 			sets.states[i] += n
 		}
-		o.sets[k].src.each(func(a netip.Addr) { g.Sources = sets.src.add(a) })
-		o.sets[k].dst.each(func(a netip.Addr) { g.Destinations = sets.dst.add(a) })
+		oe.sets.src.each(func(a netip.Addr) { g.Sources = sets.src.add(a) })
+		oe.sets.dst.each(func(a netip.Addr) { g.Destinations = sets.dst.add(a) })
 	}
 }
 
