@@ -86,3 +86,37 @@ func TestSameReportOnGeneratedTraffic(t *testing.T) {
 		}
 	}
 }
+
+// TestSYNScanStaysBounded: a scan of 300,000 ports and hosts with a flow
+// table of 10,000: the flows beyond the limit are ended early and counted,
+// every attempt is still reported (blocked: no answer), and the findings
+// fold into coarse groups instead of growing without bound.
+func TestSYNScanStaysBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates a capture")
+	}
+	file := filepath.Join(t.TempDir(), "scan.pcap")
+	if out, err := exec.Command("go", "run", "../internal/pcapgen/cmd/synscan", "-n", "300000", "-o", file).CombinedOutput(); err != nil {
+		t.Fatalf("synscan: %v\n%s", err, out)
+	}
+	r, err := Run(Options{Files: []string{file}, Catalog: builtin(t), Workers: 1, MaxFlows: 10000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Summary.Connections != 300000 || r.Summary.Verdicts["blocked"] != 300000 {
+		t.Errorf("connections %d, blocked %d", r.Summary.Connections, r.Summary.Verdicts["blocked"])
+	}
+	if r.Capture.Evicted != 290000 {
+		t.Errorf("evicted %d, want 290000", r.Capture.Evicted)
+	}
+	if n := len(r.Flows); n > report.MaxGroups+20000 {
+		t.Errorf("%d groups: not bounded", n)
+	}
+	var total uint64
+	for _, g := range r.Flows {
+		total += g.Count
+	}
+	if total != 300000 {
+		t.Errorf("groups account for %d connections", total)
+	}
+}

@@ -11,7 +11,12 @@ import (
 // MaxGroups bounds the distinct findings kept in detail; beyond it, new
 // findings are folded into coarser groups (destination "*"), so memory
 // stays bounded on a scan of millions of addresses.
-const MaxGroups = 200_000
+const MaxGroups = 50_000
+
+// maxCoarse bounds the coarse groups (one per source, port and verdict);
+// beyond it the port goes too (a scan of every port of many hosts is one
+// group per source and verdict).
+const maxCoarse = 10_000
 
 // maxExamples is how many example connections a requirement keeps.
 const maxExamples = 3
@@ -21,6 +26,7 @@ const maxExamples = 3
 type Collector struct {
 	m        *classify.Matcher
 	groups   map[groupKey]*groupEntry
+	coarse   int // coarse groups among them
 	order    []groupKey
 	reqs     []reqCount
 	verdicts [6]uint64
@@ -162,13 +168,20 @@ func (c *Collector) Add(f *classify.Flow, r classify.Result) {
 	}
 	if g == nil && len(c.groups) >= MaxGroups {
 		k = groupKey{srcRole: k.srcRole, src: k.src, dport: dport, proto: f.Proto, verdict: r.Verdict, requirement: k.requirement, reason: r.Reason, coarse: true}
+		if c.groups[k] == nil && c.coarse >= maxCoarse {
+			k.dport = 0
+		}
 		if e := c.groups[k]; e != nil {
 			g, sets = &e.g, &e.sets
 		}
 	}
 	first, last := timeOf(f.First), timeOf(f.Last)
 	if g == nil {
-		g, sets = c.group(k, c.flowGroup(f, r, names, k.coarse))
+		one := c.flowGroup(f, r, names, k.coarse)
+		if k.coarse && k.dport == 0 {
+			one.DstPort = 0 // any port
+		}
+		g, sets = c.group(k, one)
 	} else {
 		// An existing group: counters, and the description of its first
 		// connection when this one came earlier. No strings are built
@@ -271,6 +284,9 @@ func (c *Collector) group(k groupKey, o *FlowGroup) (*FlowGroup, *groupSets) {
 	if e := c.groups[k]; e != nil {
 		mergeGroup(&e.g, o)
 		return &e.g, &e.sets
+	}
+	if k.coarse {
+		c.coarse++
 	}
 	e := &groupEntry{g: *o}
 	e.g.ConnStates = nil
