@@ -106,7 +106,7 @@ func (r *Report) text(w io.Writer, o Options) error {
 	}
 	fmt.Fprintln(w)
 	if r.Site.AssumedRoles {
-		fmt.Fprintf(w, "  %d roles have no addresses: they match any address of their zone (give a --site file to be precise)\n", r.Site.UnboundRoles)
+		fmt.Fprintf(w, "  %d roles have no addresses: any internal address may play them; Internet ones are known by name only (a --site file makes this precise)\n", r.Site.UnboundRoles)
 	}
 
 	s := &r.Summary
