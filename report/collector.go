@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/flowaudit/flowaudit/classify"
 )
@@ -186,8 +187,7 @@ func (c *Collector) Add(f *classify.Flow, r classify.Result) {
 		// An existing group: counters, and the description of its first
 		// connection when this one came earlier. No strings are built
 		// unless something changes.
-		earliest := first.Before(g.FirstSeen) || first.Equal(g.FirstSeen) && (sport < g.SrcPort ||
-			sport == g.SrcPort && (src.String() < g.Src || src.String() == g.Src && dst.String() < g.Dst))
+		earliest := precedes(first, sport, src.String, dst.String, g)
 		if earliest {
 			g.Src, g.SrcPort, g.History, g.FirstSeen = src.String(), sport, f.History(), first
 			if !k.coarse {
@@ -199,19 +199,9 @@ func (c *Collector) Add(f *classify.Flow, r classify.Result) {
 		} else if g.ICMPError == "" && f.ICMPError {
 			g.ICMPError = f.ICMPErrorText()
 		}
-		if last.After(g.LastSeen) {
-			g.LastSeen = last
-		}
-		g.Count++
-		g.Packets += f.OrigPkts + f.RespPkts
-		g.Bytes += f.OrigBytes + f.RespBytes
-		g.OrigPackets += f.OrigPkts
-		g.RespPackets += f.RespPkts
-		g.OrigBytes += f.OrigBytes
-		g.RespBytes += f.RespBytes
-		g.Answered = g.Answered || f.Answered()
-		g.Midstream = g.Midstream || f.Midstream
-		g.Assumed = g.Assumed || r.Assumed
+		addCounts(g, &FlowGroup{LastSeen: last, Count: 1, Packets: f.OrigPkts + f.RespPkts, Bytes: f.OrigBytes + f.RespBytes,
+			OrigPackets: f.OrigPkts, RespPackets: f.RespPkts, OrigBytes: f.OrigBytes, RespBytes: f.RespBytes,
+			Answered: f.Answered(), Midstream: f.Midstream, Assumed: r.Assumed})
 		if earliest {
 			rep := make([]Name, len(names))
 			for i, n := range names {
@@ -313,19 +303,7 @@ func mergeGroup(g, o *FlowGroup) {
 	} else if g.ICMPError == "" {
 		g.ICMPError = o.ICMPError
 	}
-	if o.LastSeen.After(g.LastSeen) {
-		g.LastSeen = o.LastSeen
-	}
-	g.Count += o.Count
-	g.Packets += o.Packets
-	g.Bytes += o.Bytes
-	g.OrigPackets += o.OrigPackets
-	g.RespPackets += o.RespPackets
-	g.OrigBytes += o.OrigBytes
-	g.RespBytes += o.RespBytes
-	g.Answered = g.Answered || o.Answered
-	g.Midstream = g.Midstream || o.Midstream
-	g.Assumed = g.Assumed || o.Assumed
+	addCounts(g, o)
 	g.SrcRoles = unionSorted(g.SrcRoles, o.SrcRoles)
 	g.DstRoles = unionSorted(g.DstRoles, o.DstRoles)
 	for _, n := range o.Names {
@@ -339,18 +317,42 @@ func mergeGroup(g, o *FlowGroup) {
 // maxNames bounds the names a group lists.
 const maxNames = 16
 
+// addCounts adds o's counters and flags to g.
+func addCounts(g, o *FlowGroup) {
+	if o.LastSeen.After(g.LastSeen) {
+		g.LastSeen = o.LastSeen
+	}
+	g.Count += o.Count
+	g.Packets += o.Packets
+	g.Bytes += o.Bytes
+	g.OrigPackets += o.OrigPackets
+	g.RespPackets += o.RespPackets
+	g.OrigBytes += o.OrigBytes
+	g.RespBytes += o.RespBytes
+	g.Answered = g.Answered || o.Answered
+	g.Midstream = g.Midstream || o.Midstream
+	g.Assumed = g.Assumed || o.Assumed
+}
+
 // earlier orders connections: first seen, then source port and addresses.
 func earlier(a, b *FlowGroup) bool {
-	if c := a.FirstSeen.Compare(b.FirstSeen); c != 0 {
+	return precedes(a.FirstSeen, a.SrcPort, func() string { return a.Src }, func() string { return a.Dst }, b)
+}
+
+// precedes reports whether a connection (first seen, source port, source
+// and destination) comes before the one describing group b. The addresses
+// are only spelled out to break a tie.
+func precedes(first time.Time, sport uint16, src, dst func() string, b *FlowGroup) bool {
+	if c := first.Compare(b.FirstSeen); c != 0 {
 		return c < 0
 	}
-	if a.SrcPort != b.SrcPort {
-		return a.SrcPort < b.SrcPort
+	if sport != b.SrcPort {
+		return sport < b.SrcPort
 	}
-	if a.Src != b.Src {
-		return a.Src < b.Src
+	if s := src(); s != b.Src {
+		return s < b.Src
 	}
-	return a.Dst < b.Dst
+	return dst() < b.Dst
 }
 
 func unionSorted(a, b []string) []string {
