@@ -117,6 +117,9 @@ type Packet struct {
 	// is Wireshark's frame number; a damaged record reported by a Problem
 	// also takes a number, so later numbers stay comparable.
 	Number uint64
+	// Hold, when the source was opened with Options.Holds, keeps Data
+	// valid beyond the next Next call (see Hold); nil otherwise.
+	Hold *Hold
 }
 
 // Source is a stream of packets from one input or several merged ones.
@@ -163,6 +166,10 @@ type Options struct {
 	// from the last good packet when resynchronising after a corrupt record
 	// (default 24 hours).
 	ResyncWindow time.Duration
+	// Holds, when set, makes classic pcap sources read into buffers from
+	// this pool and never overwrite one that packets still point into (see
+	// Hold). pcapng sources ignore it (their packets have no Hold).
+	Holds *Holds
 }
 
 const (

@@ -60,6 +60,7 @@ type pcapSource struct {
 	// buf[r:w] holds bytes read but not yet consumed; base is the stream
 	// offset of buf[0]. Packets handed out are slices of buf.
 	buf  []byte
+	hold *Hold // buf's hold (Options.Holds), else nil
 	r, w int
 	base int64
 	eof  bool
@@ -91,8 +92,13 @@ func newPcap(in input, rd io.Reader, opts Options) (*pcapSource, error) {
 	s := &pcapSource{
 		input:  in,
 		rd:     rd,
-		buf:    make([]byte, opts.bufferSize()),
 		window: opts.resyncWindow(),
+	}
+	if opts.Holds != nil {
+		s.hold = opts.Holds.get(0)
+		s.buf = s.hold.buf
+	} else {
+		s.buf = make([]byte, opts.bufferSize())
 	}
 	if !s.fill(pcapFileHeaderLen) {
 		if s.rerr != nil {
@@ -189,6 +195,7 @@ func (s *pcapSource) Next(p *Packet) error {
 		Link:   s.link,
 		File:   s.index,
 		Number: s.number,
+		Hold:   s.hold,
 	}
 	s.r = end
 	s.prevTime, s.havePrev = t, true
@@ -209,7 +216,11 @@ func (s *pcapSource) fill(n int) bool {
 	if s.eof || s.rerr != nil {
 		return false
 	}
-	if s.r+n > len(s.buf) && s.r > 0 {
+	if s.r+n > len(s.buf) && s.r > 0 && s.hold != nil {
+		// Packets may still point into this buffer: carry the unread
+		// bytes over to a fresh one instead of moving them to the front.
+		s.swapHold(len(s.buf))
+	} else if s.r+n > len(s.buf) && s.r > 0 {
 		copy(s.buf, s.buf[s.r:s.w])
 		s.base += int64(s.r)
 		s.w -= s.r
@@ -217,7 +228,9 @@ func (s *pcapSource) fill(n int) bool {
 	}
 	empty := 0
 	for s.w-s.r < n {
-		if s.w == len(s.buf) {
+		if s.w == len(s.buf) && s.hold != nil {
+			s.swapHold(2 * len(s.buf))
+		} else if s.w == len(s.buf) {
 			nb := make([]byte, 2*len(s.buf))
 			copy(nb, s.buf[s.r:s.w])
 			s.base += int64(s.r)
@@ -243,6 +256,27 @@ func (s *pcapSource) fill(n int) bool {
 		}
 	}
 	return true
+}
+
+// swapHold moves the unread bytes into a fresh held buffer of at least
+// size bytes and releases the source's hold on the old one.
+func (s *pcapSource) swapHold(size int) {
+	h := s.hold.pool.get(size)
+	copy(h.buf, s.buf[s.r:s.w])
+	s.base += int64(s.r)
+	s.w -= s.r
+	s.r = 0
+	s.hold.Release()
+	s.hold, s.buf = h, h.buf
+}
+
+// Close releases the file and the source's hold on its buffer.
+func (s *pcapSource) Close() error {
+	if s.hold != nil {
+		s.hold.Release()
+		s.hold = nil
+	}
+	return s.input.Close()
 }
 
 // short handles a stream that ends (or fails) before a whole record header
