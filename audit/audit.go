@@ -35,13 +35,20 @@ var ErrNothingRead = errors.New("no packets could be read")
 // Run audits the captures. It fails only when no input could be read;
 // damage in inputs is reported in the report (and to Options.Problem).
 func Run(o Options) (*report.Report, error) {
-	src, err := capture.OpenAll(o.Files, capture.Options{})
+	pl := NewPipeline(PipelineConfig{Catalog: o.Catalog, Site: o.Site, Timeouts: o.Timeouts, MaxFlows: o.MaxFlows, Workers: o.Workers})
+	var copts capture.Options
+	if pl.Workers() > 1 {
+		// Packets go to the workers without a copy: each batch holds the
+		// read buffers its packets point into.
+		copts.Holds = capture.NewHolds(0, 64)
+	}
+	src, err := capture.OpenAll(o.Files, copts)
 	if err != nil {
+		pl.Finish()
 		return nil, err
 	}
 	defer src.Close()
 
-	pl := NewPipeline(PipelineConfig{Catalog: o.Catalog, Site: o.Site, Timeouts: o.Timeouts, MaxFlows: o.MaxFlows, Workers: o.Workers})
 	var bar *capture.Bar
 	if o.Progress != nil {
 		bar = capture.NewBar(o.Progress, src, pl.ActiveFlows)

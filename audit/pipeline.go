@@ -71,7 +71,7 @@ func NewPipeline(cfg PipelineConfig) *Pipeline {
 		return p
 	}
 	p.sharded = classify.NewSharded(cfg.Workers, ecfg, p.m.WatchPorts(), func(w int, f *classify.Flow) {
-		p.finished(w, f, p.sharded.Learner())
+		p.finished(w, f, p.sharded.Engine(w))
 	})
 	return p
 }

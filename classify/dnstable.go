@@ -21,17 +21,11 @@ type dnsEntry struct {
 // load balancers.
 const dnsGrace = int64(2e9)
 
-// addrAnswers are the answers that named one address.
-//
-// They are kept as short histories: an engine running behind the reader
-// (several workers) must find the answer that was valid when its flow
-// started, as a single engine would. A history keeps every answer newer
-// than the watermark (the capture time all engines have reached) and the
-// latest one before it; older ones can no longer be the latest for any
-// flow still to start.
+// addrAnswers are the latest answers that named one address: the learner
+// is fed in capture order, so a newer answer replaces an older one.
 type addrAnswers struct {
-	byClient map[[16]byte][]dnsEntry // each client's answers, oldest first
-	any      []dnsEntry              // answers to any client, oldest first
+	byClient map[[16]byte]dnsEntry // each client's latest answer
+	any      dnsEntry              // the latest answer to any client
 }
 
 // dnsTable maps answered addresses to the names that led to them, valid for
@@ -76,49 +70,26 @@ func (d *dnsTable) intern(chain [][]byte) *dnsNames {
 	return names
 }
 
-// trim drops from a history (oldest first) the answers older than the
-// latest one seen at or before the watermark.
-func trim(h []dnsEntry, watermark int64) []dnsEntry {
-	last := -1
-	for i := range h {
-		if h[i].seen <= watermark {
-			last = i
-		}
-	}
-	if last <= 0 {
-		return h
-	}
-	n := copy(h, h[last:])
-	return h[:n]
-}
-
-// add records that client was told addr belongs to the chain. watermark
-// is the capture time every engine has reached.
-func (d *dnsTable) add(client, addr netip.Addr, chain [][]byte, ttl uint32, now, watermark int64) {
+// add records that client was told addr belongs to the chain.
+func (d *dnsTable) add(client, addr netip.Addr, chain [][]byte, ttl uint32, now int64) {
 	e := dnsEntry{names: d.intern(chain), seen: now, expires: now + int64(ttl)*1e9 + dnsGrace}
-	a := d.byAddr[addr.As16()]
+	k := addr.As16()
+	a := d.byAddr[k]
 	if a == nil {
-		a = &addrAnswers{byClient: map[[16]byte][]dnsEntry{}}
-		d.byAddr[addr.As16()] = a
+		a = &addrAnswers{byClient: map[[16]byte]dnsEntry{}}
+		d.byAddr[k] = a
 	}
-	c := client.As16()
-	a.byClient[c] = append(trim(a.byClient[c], watermark), e)
-	a.any = append(trim(a.any, watermark), e)
+	a.byClient[client.As16()] = e
+	a.any = e
 	d.learned++
 }
 
-// latest is the newest answer of a history seen at or before now, if it is
-// still valid then.
-func latest(h []dnsEntry, now int64) *dnsNames {
-	for i := len(h) - 1; i >= 0; i-- {
-		if h[i].seen <= now {
-			if h[i].expires < now {
-				return nil
-			}
-			return h[i].names
-		}
+// valid returns an answer's names if it is still valid at now.
+func (e dnsEntry) valid(now int64) *dnsNames {
+	if e.names == nil || e.seen > now || e.expires < now {
+		return nil
 	}
-	return nil
+	return e.names
 }
 
 // lookup returns the names for a flow from client to addr starting at now:
@@ -130,28 +101,27 @@ func (d *dnsTable) lookup(client, addr netip.Addr, now int64) *dnsNames {
 	if a == nil {
 		return nil
 	}
-	if n := latest(a.byClient[client.As16()], now); n != nil {
+	if n := a.byClient[client.As16()].valid(now); n != nil {
 		return n
 	}
-	return latest(a.any, now)
+	return a.any.valid(now)
 }
 
-// sweep drops the answers that expired before the watermark (less a
-// minute), so memory follows the live answers only.
-func (d *dnsTable) sweep(watermark int64) {
-	if watermark-d.lastSweep < 60e9 {
+// sweep drops the answers that expired over a minute before now, so memory
+// follows the live answers only.
+func (d *dnsTable) sweep(now int64) {
+	if now-d.lastSweep < 60e9 {
 		return
 	}
-	d.lastSweep = watermark
-	cutoff := watermark - 60e9
-	live := func(h []dnsEntry) bool { return len(h) > 0 && h[len(h)-1].expires >= cutoff }
+	d.lastSweep = now
+	cutoff := now - 60e9
 	for addr, a := range d.byAddr {
-		if !live(a.any) {
+		if a.any.expires < cutoff {
 			delete(d.byAddr, addr)
 			continue
 		}
-		for c, h := range a.byClient {
-			if !live(h) {
+		for c, e := range a.byClient {
+			if e.expires < cutoff {
 				delete(a.byClient, c)
 			}
 		}

@@ -25,9 +25,6 @@ type Config struct {
 	// ports): with the well-known ports below 1024 they tell the responder
 	// of a connection whose start the capture missed.
 	ServerPorts []uint16
-	// Learner is shared by the engines of one audit (see Learner). Nil: the
-	// engine keeps its own and feeds it itself.
-	Learner *Learner
 	// Sink receives each finished flow (idle, evicted, or at Finish). It
 	// must not keep the *Flow: the engine reuses it.
 	Sink func(*Flow)
@@ -61,7 +58,6 @@ type Engine struct {
 	p       packet.Parsed
 	table   *table
 	learn   *Learner
-	feeds   bool // this engine feeds the learner itself
 	frags   fragTable
 	stats   Stats
 	scratch []byte
@@ -75,10 +71,7 @@ func (b *portBits) has(p uint16) bool { return b[p/64]&(1<<(p%64)) != 0 }
 
 // New returns an engine.
 func New(cfg Config) *Engine {
-	e := &Engine{cfg: cfg, learn: cfg.Learner, frags: newFragTable()}
-	if e.learn == nil {
-		e.learn, e.feeds = NewLearner(), true
-	}
+	e := &Engine{cfg: cfg, learn: NewLearner(), frags: newFragTable()}
 	for p := range uint16(1024) {
 		e.servers[p/64] |= 1 << (p % 64)
 	}
@@ -102,9 +95,7 @@ func New(cfg Config) *Engine {
 func (e *Engine) Stats() Stats {
 	s := e.stats
 	s.Expired = e.table.expired
-	if e.feeds {
-		s.DNSMessages, s.DNSBad = e.learn.DNSMessages, e.learn.DNSBad
-	}
+	s.DNSMessages, s.DNSBad = e.learn.DNSMessages, e.learn.DNSBad
 	return s
 }
 
@@ -149,9 +140,7 @@ func (e *Engine) Packet(cp *capture.Packet) {
 		e.table.expire(now)
 		e.frags.sweep(now)
 	}
-	if e.feeds {
-		e.learn.Learn(p, now)
-	}
+	e.learn.Learn(p, now)
 	iface := uint64(cp.Iface)<<32 | uint64(p.IfaceHint)
 
 	if p.Fragment && p.FragOffset != 0 {
@@ -408,13 +397,24 @@ func (e *Engine) icmpError(p *packet.Parsed, now int64) {
 	e.table.touch(f, f.class, true)
 }
 
-// SetWatchPorts tells the engine's own learner which ports dynamic
-// requirements follow (Matcher.WatchPorts). With a shared Learner, set
-// them there.
-func (e *Engine) SetWatchPorts(ports []uint16) {
-	if e.feeds {
-		e.learn.SetWatchPorts(ports)
+// SetWatchPorts tells the engine's learner which ports dynamic
+// requirements follow (Matcher.WatchPorts).
+func (e *Engine) SetWatchPorts(ports []uint16) { e.learn.SetWatchPorts(ports) }
+
+// Learn feeds the engine's learner a packet whose flow another engine owns
+// (Sharded): the DNS answers and port uses in it, nothing else.
+func (e *Engine) Learn(cp *capture.Packet) {
+	p := &e.p
+	switch p.Decode(uint32(cp.Link), cp.Data) {
+	case packet.OK:
+	case packet.Truncated:
+		if p.IPVersion == 0 {
+			return
+		}
+	default:
+		return
 	}
+	e.learn.Learn(p, cp.Time)
 }
 
 // SeenBefore implements Parents.

@@ -53,6 +53,7 @@ type Flow struct {
 
 	// Flow table bookkeeping.
 	prev, next *Flow
+	listed     int64 // Last when the flow was put on its list (see flowList)
 	class      timeoutClass
 	evicted    bool // ended by the table's flow limit, not by going idle
 }

@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"encoding/binary"
 	"net/netip"
 )
 
@@ -18,7 +19,9 @@ type flowKey struct {
 // whether src is the key's "a" side.
 func makeKey(src, dst netip.Addr, sport, dport uint16, proto uint8) (flowKey, bool) {
 	s, d := src.As16(), dst.As16()
-	srcFirst := less16(&s, &d) || (s == d && sport <= dport)
+	sh, dh := binary.BigEndian.Uint64(s[:8]), binary.BigEndian.Uint64(d[:8])
+	sl, dl := binary.BigEndian.Uint64(s[8:]), binary.BigEndian.Uint64(d[8:])
+	srcFirst := sh < dh || sh == dh && (sl < dl || sl == dl && sport <= dport)
 	if srcFirst {
 		return flowKey{a: s, b: d, aPort: sport, bPort: dport, proto: proto}, true
 	}
@@ -26,12 +29,8 @@ func makeKey(src, dst netip.Addr, sport, dport uint16, proto uint8) (flowKey, bo
 }
 
 func less16(x, y *[16]byte) bool {
-	for i := range x {
-		if x[i] != y[i] {
-			return x[i] < y[i]
-		}
-	}
-	return false
+	xh, yh := binary.BigEndian.Uint64(x[:8]), binary.BigEndian.Uint64(y[:8])
+	return xh < yh || xh == yh && binary.BigEndian.Uint64(x[8:]) < binary.BigEndian.Uint64(y[8:])
 }
 
 // pairKey identifies an unordered pair of hosts (for the dynamic ports that

@@ -3,21 +3,18 @@ package classify
 import (
 	"net/netip"
 	"slices"
-	"sync"
 
 	"github.com/flowaudit/flowaudit/classify/packet"
 	"github.com/flowaudit/flowaudit/classify/proto/dns"
 )
 
-// Learner holds what every engine of an audit needs to know about traffic
-// outside its own flows: the DNS answers that name destinations, and which
-// host pairs used the ports dynamic requirements follow (RPC endpoint
-// mapper, TFTP). One goroutine feeds it packets in capture order (Learn);
-// engines read it concurrently. With one engine, the engine feeds it
-// itself; with several, the reader does, before sharding, so every engine
-// sees the names learned from every shard's packets.
+// Learner holds what an engine needs to know about traffic outside its own
+// flows: the DNS answers that name destinations, and which host pairs used
+// the ports dynamic requirements follow (RPC endpoint mapper, TFTP). It is
+// fed packets in capture order (Learn). Each engine has its own: with
+// several workers every engine is given the packets its learner wants (see
+// Sharded), so all of them learn the same. Not safe for concurrent use.
 type Learner struct {
-	mu      sync.RWMutex
 	dns     *dnsTable
 	parents parentTable
 	tcp     map[flowKey]*streamPrefix // DNS over TCP: the server's side of each stream
@@ -25,11 +22,6 @@ type Learner struct {
 	msg     dns.Message
 	chain   [][]byte
 	last    int64
-
-	// Watermark, when set, is the capture time every engine has reached
-	// (several workers run behind the reader): nothing an engine may still
-	// look up is forgotten before it.
-	Watermark func() int64
 
 	DNSMessages, DNSBad uint64
 }
@@ -42,10 +34,24 @@ func NewLearner() *Learner {
 // SetWatchPorts sets the ports whose use by a host pair explains later
 // dynamic ports (Matcher.WatchPorts).
 func (l *Learner) SetWatchPorts(ports []uint16) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	l.parents.ports = slices.Clone(ports)
 	l.parents.seen = map[pairPort]useSpan{}
+}
+
+// learnerWants reports whether a learner watching ports learns anything
+// from p: DNS, or a use of a watched port.
+func learnerWants(p *packet.Parsed, watch []uint16) bool {
+	if p.Fragment && p.FragOffset != 0 {
+		return false
+	}
+	return p.SrcPort == 53 || p.DstPort == 53 || watchedUse(p, watch)
+}
+
+// watchedUse reports whether p starts a use of a watched port: a SYN, or
+// any datagram, to it.
+func watchedUse(p *packet.Parsed, watch []uint16) bool {
+	return len(watch) > 0 && (p.Proto == 6 && p.TCPFlags&(flagSYN|flagACK) == flagSYN || p.Proto == 17) &&
+		slices.Contains(watch, p.DstPort)
 }
 
 // Learn takes one decoded packet.
@@ -54,17 +60,14 @@ func (l *Learner) Learn(p *packet.Parsed, now int64) {
 		return
 	}
 	dnsPort := p.SrcPort == 53 || p.DstPort == 53
-	watched := len(l.parents.ports) > 0 && (p.Proto == 6 && p.TCPFlags&(flagSYN|flagACK) == flagSYN || p.Proto == 17) &&
-		slices.Contains(l.parents.ports, p.DstPort)
+	watched := watchedUse(p, l.parents.ports)
 	if !dnsPort && !watched && now-l.last < 60e9 {
 		return
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	if now-l.last >= 60e9 {
 		l.last = now
-		if cut := l.cutoff(now); cut > 0 {
-			l.dns.sweep(cut)
+		if now > 0 {
+			l.dns.sweep(now)
 		}
 		for k, t := range l.tcpSeen {
 			if now-t > 300e9 {
@@ -87,14 +90,6 @@ func (l *Learner) Learn(p *packet.Parsed, now int64) {
 	case 6:
 		l.tcpDNS(p, now)
 	}
-}
-
-// cutoff is the time before which answers may be forgotten.
-func (l *Learner) cutoff(now int64) int64 {
-	if l.Watermark == nil {
-		return now
-	}
-	return min(now, l.Watermark())
 }
 
 // tcpDNS reassembles the server side of a DNS-over-TCP stream and learns
@@ -161,21 +156,17 @@ func (l *Learner) message(b []byte, client netip.Addr, now int64) {
 		}
 		l.chain = append(l.chain[:0], q)
 		l.chain = appendCNAMEPath(l.chain, m.Answers, q, rr.Name.Bytes())
-		l.dns.add(client, rr.Addr, l.chain, rr.TTL, now, l.cutoff(now))
+		l.dns.add(client, rr.Addr, l.chain, rr.TTL, now)
 	}
 }
 
 // lookup returns the DNS names of addr for a flow from client starting at now.
 func (l *Learner) lookup(client, addr netip.Addr, now int64) *dnsNames {
-	l.mu.RLock()
-	defer l.mu.RUnlock()
 	return l.dns.lookup(client, addr, now)
 }
 
 // SeenBefore implements Parents.
 func (l *Learner) SeenBefore(a, b netip.Addr, port uint16, before int64) bool {
-	l.mu.RLock()
-	defer l.mu.RUnlock()
 	u, ok := l.parents.seen[pairPort{makePair(a, b), port}]
 	// A use at most a second after the flow started (capture timestamps of
 	// two interfaces may disagree that much), or up to an hour before it.

@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -9,16 +10,23 @@ import (
 )
 
 // Sharded runs several engines in parallel. The caller's goroutine (the
-// reader) decodes each packet once to find its flow, feeds the shared
-// Learner (DNS answers, watched ports) in capture order, and hands the
-// packet to the engine that owns the flow: a symmetric hash of the flow's
-// addresses and ports sends both directions to the same engine. Packets are
-// copied into batches, since the reader's buffer is reused.
+// reader) decodes each packet once to find its flow and hands it to the
+// engine that owns the flow: a symmetric hash of the flow's addresses and
+// ports sends both directions to the same engine.
+//
+// Every engine keeps its own Learner: packets a learner needs (DNS, the
+// ports dynamic requirements follow) go to every engine, in capture order,
+// learned by all and counted only by their flow's owner. Each engine thus
+// knows, at every packet, exactly what a single engine would: the report is
+// the same for any number of workers, without locks or waiting.
+//
+// Packets from a source opened with capture.Options.Holds are handed over
+// without copying (the batch holds their read buffer); others are copied
+// into the batch, since the reader's buffer is reused.
 type Sharded struct {
-	learn   *Learner
 	engines []*Engine
+	watch   []uint16
 	active  []atomic.Int64
-	reached []atomic.Int64 // capture time each engine has processed up to
 	snaps   []statsSnap
 	parsed  packet.Parsed
 	work    []chan *batch
@@ -41,10 +49,14 @@ type fragOwner struct {
 	seen   int64
 }
 
-// batch is a run of packets for one engine, their bytes in one buffer.
+// batch is a run of packets for one engine. Packets with a Hold point into
+// the reader's buffers (held until the batch is done); the others' bytes
+// are copied into buf.
 type batch struct {
-	pkts []capture.Packet
-	buf  []byte
+	pkts      []capture.Packet
+	learnOnly []bool // the engine only learns from it: another engine owns its flow
+	holds     []*capture.Hold
+	buf       []byte
 }
 
 const (
@@ -54,30 +66,23 @@ const (
 )
 
 // NewSharded starts n engines. cfg.MaxFlows is shared among them; sink is
-// called from engine i's goroutine for its flows.
+// called from engine i's goroutine for its flows (classify them with
+// Engine(i) as Parents).
 func NewSharded(n int, cfg Config, watch []uint16, sink func(worker int, f *Flow)) *Sharded {
-	s := &Sharded{learn: NewLearner(), frags: map[fragKey]fragOwner{}, active: make([]atomic.Int64, n), snaps: make([]statsSnap, n), reached: make([]atomic.Int64, n)}
-	s.learn.Watermark = func() int64 {
-		w := s.reached[0].Load()
-		for i := range s.reached {
-			w = min(w, s.reached[i].Load())
-		}
-		return w
-	}
-	s.learn.SetWatchPorts(watch)
+	s := &Sharded{watch: slices.Clone(watch), frags: map[fragKey]fragOwner{}, active: make([]atomic.Int64, n), snaps: make([]statsSnap, n)}
 	s.free = make(chan *batch, n*(batchesQueue+2))
 	for range n * (batchesQueue + 2) {
-		s.free <- &batch{pkts: make([]capture.Packet, 0, batchPackets), buf: make([]byte, 0, batchBytes)}
+		s.free <- &batch{pkts: make([]capture.Packet, 0, batchPackets), learnOnly: make([]bool, 0, batchPackets), buf: make([]byte, 0, batchBytes)}
 	}
 	for i := range n {
 		c := cfg
-		c.Learner = s.learn
 		if cfg.MaxFlows > 0 {
 			c.MaxFlows = max(1, cfg.MaxFlows/n)
 		}
 		worker := i
 		c.Sink = func(f *Flow) { sink(worker, f) }
 		e := New(c)
+		e.SetWatchPorts(watch)
 		s.engines = append(s.engines, e)
 		ch := make(chan *batch, batchesQueue)
 		s.work = append(s.work, ch)
@@ -87,14 +92,19 @@ func NewSharded(n int, cfg Config, watch []uint16, sink func(worker int, f *Flow
 			defer s.done.Done()
 			for b := range ch {
 				for i := range b.pkts {
-					e.Packet(&b.pkts[i])
+					if b.learnOnly[i] {
+						e.Learn(&b.pkts[i])
+					} else {
+						e.Packet(&b.pkts[i])
+					}
 				}
-				if n := len(b.pkts); n > 0 {
-					s.reached[worker].Store(b.pkts[n-1].Time)
+				for _, h := range b.holds {
+					h.Release()
 				}
 				s.active[worker].Store(int64(e.ActiveFlows()))
 				s.snap(worker, e)
-				b.pkts, b.buf = b.pkts[:0], b.buf[:0]
+				clear(b.pkts) // drop references to released buffers
+				b.pkts, b.learnOnly, b.holds, b.buf = b.pkts[:0], b.learnOnly[:0], b.holds[:0], b.buf[:0]
 				s.free <- b
 			}
 			e.Finish()
@@ -105,25 +115,42 @@ func NewSharded(n int, cfg Config, watch []uint16, sink func(worker int, f *Flow
 	return s
 }
 
-// Learner is the learner the engines share (for classifying their flows).
-func (s *Sharded) Learner() *Learner { return s.learn }
-
-// Packet dispatches one packet.
+// Packet dispatches one packet: to the engine that owns its flow, and to
+// every other engine too when their learners need it.
 func (s *Sharded) Packet(cp *capture.Packet) {
-	w := s.owner(cp)
+	w, learn := s.owner(cp)
+	s.add(w, cp, false)
+	if learn {
+		for o := range s.engines {
+			if o != w {
+				s.add(o, cp, true)
+			}
+		}
+	}
+}
+
+func (s *Sharded) add(w int, cp *capture.Packet, learnOnly bool) {
 	b := s.cur[w]
-	if len(b.pkts) == cap(b.pkts) || len(b.buf)+len(cp.Data) > cap(b.buf) {
+	if cp.Hold == nil && len(b.buf)+len(cp.Data) > cap(b.buf) || len(b.pkts) == cap(b.pkts) {
 		s.send(w)
 		b = s.cur[w]
-		if len(cp.Data) > cap(b.buf) {
+		if cp.Hold == nil && len(cp.Data) > cap(b.buf) {
 			b.buf = make([]byte, 0, len(cp.Data))
 		}
 	}
-	start := len(b.buf)
-	b.buf = append(b.buf, cp.Data...)
 	p := *cp
-	p.Data = b.buf[start:len(b.buf):len(b.buf)]
+	if cp.Hold != nil {
+		if n := len(b.holds); n == 0 || b.holds[n-1] != cp.Hold {
+			cp.Hold.Retain()
+			b.holds = append(b.holds, cp.Hold)
+		}
+	} else {
+		start := len(b.buf)
+		b.buf = append(b.buf, cp.Data...)
+		p.Data = b.buf[start:len(b.buf):len(b.buf)]
+	}
 	b.pkts = append(b.pkts, p)
+	b.learnOnly = append(b.learnOnly, learnOnly)
 }
 
 func (s *Sharded) send(w int) {
@@ -167,7 +194,8 @@ func (s *Sharded) snap(worker int, e *Engine) {
 }
 
 // Stats adds up the engines' counters as of their last batch (all of them
-// after Finish). Safe to call while the engines run.
+// after Finish). Safe to call while the engines run. Every engine parses
+// every DNS message: those counts are engine 0's.
 func (s *Sharded) Stats() Stats {
 	var t Stats
 	for i := range s.snaps {
@@ -175,25 +203,25 @@ func (s *Sharded) Stats() Stats {
 		t.add(s.snaps[i].s)
 		s.snaps[i].Unlock()
 	}
-	s.learn.mu.RLock()
-	t.DNSMessages, t.DNSBad = s.learn.DNSMessages, s.learn.DNSBad
-	s.learn.mu.RUnlock()
+	s.snaps[0].Lock()
+	t.DNSMessages, t.DNSBad = s.snaps[0].s.DNSMessages, s.snaps[0].s.DNSBad
+	s.snaps[0].Unlock()
 	return t
 }
 
-// Engine returns engine i (for SeenBefore while classifying its flows).
+// Engine returns engine i (the Parents of its flows).
 func (s *Sharded) Engine(i int) *Engine { return s.engines[i] }
 
-// owner decodes the packet, teaches the learner, and picks the engine of
-// its flow.
-func (s *Sharded) owner(cp *capture.Packet) int {
+// owner decodes the packet and picks the engine of its flow; learn tells
+// whether every engine's learner needs the packet too.
+func (s *Sharded) owner(cp *capture.Packet) (w int, learn bool) {
 	n := len(s.engines)
 	p := &s.parsed
 	st := p.Decode(uint32(cp.Link), cp.Data)
 	if st != packet.OK && (st != packet.Truncated || p.IPVersion == 0) {
-		return 0 // counted by engine 0
+		return 0, false // counted by engine 0
 	}
-	s.learn.Learn(p, cp.Time)
+	learn = learnerWants(p, s.watch)
 	if cp.Time-s.sweep > 60e9 {
 		s.sweep = cp.Time
 		for k, o := range s.frags {
@@ -206,9 +234,9 @@ func (s *Sharded) owner(cp *capture.Packet) int {
 		// A later fragment goes where its first fragment went; one that
 		// arrives first goes where its datagram's addresses hash to.
 		if o, ok := s.frags[makeFragKey(p.Src, p.Dst, p.IPID, p.Proto)]; ok {
-			return o.worker
+			return o.worker, learn
 		}
-		return int(hashAddrs(p.Src.As16(), p.Dst.As16()) % uint64(n))
+		return int(hashAddrs(p.Src.As16(), p.Dst.As16()) % uint64(n)), learn
 	}
 	var k flowKey
 	if (p.Proto == 1 || p.Proto == 58) && p.Quoted.Valid && isICMPError(p.Proto == 58, p.ICMPType) {
@@ -216,11 +244,11 @@ func (s *Sharded) owner(cp *capture.Packet) int {
 	} else {
 		k, _ = makeKey(p.Src, p.Dst, p.SrcPort, p.DstPort, p.Proto)
 	}
-	w := int(hashKey(&k) % uint64(n))
+	w = int(hashKey(&k) % uint64(n))
 	if p.Fragment && p.MoreFragments {
 		s.frags[makeFragKey(p.Src, p.Dst, p.IPID, p.Proto)] = fragOwner{worker: w, seen: cp.Time}
 	}
-	return w
+	return w, learn
 }
 
 // hashKey mixes a canonical flow key; both directions give the same key.

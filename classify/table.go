@@ -1,6 +1,9 @@
 package classify
 
-import "time"
+import (
+	"math"
+	"time"
+)
 
 // Timeouts end flows that went idle, so the table holds the active flows
 // only, however long the capture. Defaults follow Zeek where it has one.
@@ -29,8 +32,12 @@ const (
 	numClasses
 )
 
-// flowList is a doubly linked list of flows of one timeout class, oldest
-// activity first: the front is always the next to expire.
+// flowList is a doubly linked list of flows of one timeout class, in the
+// order they were put on it (Flow.listed). A packet of a flow does not move
+// it (that cost two cache misses on its neighbours per packet); instead a
+// flow found at the front with newer activity than when it was listed is
+// moved to the back then. Since the others were listed later, a front flow
+// listed within the timeout means no flow of the list has expired.
 type flowList struct{ head, tail *Flow }
 
 func (l *flowList) remove(f *Flow) {
@@ -48,6 +55,7 @@ func (l *flowList) remove(f *Flow) {
 }
 
 func (l *flowList) pushBack(f *Flow) {
+	f.listed = f.Last
 	f.prev, f.next = l.tail, nil
 	if l.tail != nil {
 		l.tail.next = f
@@ -119,13 +127,27 @@ func (t *table) live(k *flowKey, h uint64, now int64) *Flow {
 	return f
 }
 
-// touch moves a flow to the back of the list of its (possibly new) class.
+// touch records activity of a flow: a new flow, or one whose class changed,
+// goes to the back of its class's list; otherwise it stays where it is.
 func (t *table) touch(f *Flow, c timeoutClass, inList bool) {
 	if inList {
+		if f.class == c {
+			return
+		}
 		t.lists[f.class].remove(f)
 	}
 	f.class = c
 	t.lists[c].pushBack(f)
+}
+
+// settle moves the flows at the front of l that were active since they
+// were listed to the back, until the front is the least recently active.
+// stop bounds the work: it returns at the first front flow listed after it.
+func (l *flowList) settle(stop int64) {
+	for f := l.head; f != nil && f.listed <= stop && f.Last > f.listed; f = l.head {
+		l.remove(f)
+		l.pushBack(f)
+	}
 }
 
 // expire ends the flows idle for longer than their class's timeout.
@@ -133,8 +155,9 @@ func (t *table) expire(now int64) {
 	t.lastExpiry = now
 	for c := range t.lists {
 		l := &t.lists[c]
-		for f := l.head; f != nil && now-f.Last > t.timeouts[c]; f = l.head {
-			t.end(f)
+		stop := now - t.timeouts[c] - 1
+		for l.settle(stop); l.head != nil && now-l.head.Last > t.timeouts[c]; l.settle(stop) {
+			t.end(l.head)
 			t.expired++
 		}
 	}
@@ -145,6 +168,7 @@ func (t *table) expire(now int64) {
 // the least recently active of the others.
 func (t *table) evictOldest() {
 	for _, c := range []timeoutClass{classHalfOpen, classDatagram, classClosed, classEstablished} {
+		t.lists[c].settle(math.MaxInt64)
 		if f := t.lists[c].head; f != nil {
 			f.evicted = true
 			t.end(f)
