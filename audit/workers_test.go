@@ -3,11 +3,15 @@ package audit
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"io"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
 
 	"github.com/flowaudit/flowaudit/report"
+	"github.com/gopacket/gopacket/pcapgo"
 )
 
 // TestSameReportWhateverTheWorkers: sharding flows across engines changes
@@ -18,7 +22,16 @@ func TestSameReportWhateverTheWorkers(t *testing.T) {
 	for _, f := range []string{"zerologon.pcap", "tftp.pcap", "dns_tcp.pcap", "vnd.ms-cab-compressed-multi-conn.pcap", "icmp-destunreach-udp.pcap", "q-in-q.pcap", "linux_dlt_sll2.pcap", "codm.pcap", "syn.pcap"} {
 		files = append(files, filepath.Join("..", "testdata", "captures", f))
 	}
-	render := func(workers int) []byte {
+	// The same captures as pcapng: packets from a pcapng source have no
+	// Hold, so the workers get copies instead of held buffers.
+	dir := t.TempDir()
+	var ngFiles []string
+	for i, f := range files {
+		ng := filepath.Join(dir, fmt.Sprintf("%d.pcapng", i))
+		toPcapng(t, f, ng)
+		ngFiles = append(ngFiles, ng)
+	}
+	render := func(workers int, files []string) []byte {
 		r, err := Run(Options{Files: files, Catalog: cat, Workers: workers})
 		if err != nil {
 			t.Fatal(err)
@@ -29,14 +42,20 @@ func TestSameReportWhateverTheWorkers(t *testing.T) {
 		}
 		return b.Bytes()
 	}
-	one := render(1)
+	one := render(1, files)
 	var r map[string]any
 	if err := json.Unmarshal(one, &r); err != nil || len(r["flows"].([]any)) < 50 {
 		t.Fatalf("one worker: %v, %d groups", err, len(r["flows"].([]any)))
 	}
 	for _, n := range []int{2, 3, 5} {
-		if got := render(n); !bytes.Equal(got, one) {
+		if got := render(n, files); !bytes.Equal(got, one) {
 			t.Errorf("%d workers: the report differs from one worker's:\n%s", n, firstDiff(one, got))
+		}
+	}
+	oneNg := render(1, ngFiles)
+	for _, n := range []int{2, 3} {
+		if got := render(n, ngFiles); !bytes.Equal(got, oneNg) {
+			t.Errorf("pcapng, %d workers: the report differs from one worker's:\n%s", n, firstDiff(oneNg, got))
 		}
 	}
 }
@@ -118,5 +137,44 @@ func TestSYNScanStaysBounded(t *testing.T) {
 	}
 	if total != 300000 {
 		t.Errorf("groups account for %d connections", total)
+	}
+}
+
+// toPcapng rewrites a classic pcap file as pcapng (same packets, times and
+// link type).
+func toPcapng(t *testing.T, src, dst string) {
+	t.Helper()
+	in, err := os.Open(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	r, err := pcapgo.NewReader(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := os.Create(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	w, err := pcapgo.NewNgWriter(out, r.LinkType())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		data, ci, err := r.ReadPacketData()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.WritePacket(ci, data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"encoding/binary"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -262,10 +263,8 @@ func hashKey(k *flowKey) uint64 {
 func hashAddrs(a, b [16]byte) uint64 {
 	var h uint64 = 0xcbf29ce484222325
 	for i := 0; i < 16; i += 8 {
-		x := uint64(a[i]) | uint64(a[i+1])<<8 | uint64(a[i+2])<<16 | uint64(a[i+3])<<24 |
-			uint64(a[i+4])<<32 | uint64(a[i+5])<<40 | uint64(a[i+6])<<48 | uint64(a[i+7])<<56
-		y := uint64(b[i]) | uint64(b[i+1])<<8 | uint64(b[i+2])<<16 | uint64(b[i+3])<<24 |
-			uint64(b[i+4])<<32 | uint64(b[i+5])<<40 | uint64(b[i+6])<<48 | uint64(b[i+7])<<56
+		x := binary.LittleEndian.Uint64(a[i:])
+		y := binary.LittleEndian.Uint64(b[i:])
 		h = (h ^ x ^ y) * 0x100000001b3
 		h ^= h >> 31
 	}
