@@ -21,25 +21,26 @@ type dnsEntry struct {
 // load balancers.
 const dnsGrace = int64(2e9)
 
-// addrAnswers are the latest answers that named one address: the learner
-// is fed in capture order, so a newer answer replaces an older one.
-type addrAnswers struct {
-	byClient map[[16]byte]dnsEntry // each client's latest answer
-	any      dnsEntry              // the latest answer to any client
-}
-
 // dnsTable maps answered addresses to the names that led to them, valid for
-// the answer's TTL in capture time.
+// the answer's TTL in capture time. The learner is fed in capture order, so
+// a newer answer replaces an older one: it keeps, for each address, the
+// latest answer each client received and the latest any client received.
+// Both are flat maps: a map per address cost an allocation per address and
+// its growth per new client (measured: the largest cost of learning).
 type dnsTable struct {
-	byAddr    map[[16]byte]*addrAnswers
+	byClient  map[dnsPair]dnsEntry
+	byAddr    map[[16]byte]dnsEntry
 	interned  map[string]*dnsNames
 	keyBuf    []byte
 	lastSweep int64
 	learned   uint64
 }
 
+// dnsPair is a client and an address it was given.
+type dnsPair struct{ client, addr [16]byte }
+
 func newDNSTable() *dnsTable {
-	return &dnsTable{byAddr: map[[16]byte]*addrAnswers{}, interned: map[string]*dnsNames{}}
+	return &dnsTable{byClient: map[dnsPair]dnsEntry{}, byAddr: map[[16]byte]dnsEntry{}, interned: map[string]*dnsNames{}}
 }
 
 // intern returns the shared names for a chain, allocating only the first
@@ -74,13 +75,8 @@ func (d *dnsTable) intern(chain [][]byte) *dnsNames {
 func (d *dnsTable) add(client, addr netip.Addr, chain [][]byte, ttl uint32, now int64) {
 	e := dnsEntry{names: d.intern(chain), seen: now, expires: now + int64(ttl)*1e9 + dnsGrace}
 	k := addr.As16()
-	a := d.byAddr[k]
-	if a == nil {
-		a = &addrAnswers{byClient: map[[16]byte]dnsEntry{}}
-		d.byAddr[k] = a
-	}
-	a.byClient[client.As16()] = e
-	a.any = e
+	d.byClient[dnsPair{client.As16(), k}] = e
+	d.byAddr[k] = e
 	d.learned++
 }
 
@@ -97,14 +93,15 @@ func (e dnsEntry) valid(now int64) *dnsNames {
 // otherwise the most recent answer any client received (a resolver may
 // have asked on the client's behalf).
 func (d *dnsTable) lookup(client, addr netip.Addr, now int64) *dnsNames {
-	a := d.byAddr[addr.As16()]
-	if a == nil {
+	k := addr.As16()
+	a, ok := d.byAddr[k]
+	if !ok {
 		return nil
 	}
-	if n := a.byClient[client.As16()].valid(now); n != nil {
+	if n := d.byClient[dnsPair{client.As16(), k}].valid(now); n != nil {
 		return n
 	}
-	return a.any.valid(now)
+	return a.valid(now)
 }
 
 // sweep drops the answers that expired over a minute before now, so memory
@@ -115,15 +112,14 @@ func (d *dnsTable) sweep(now int64) {
 	}
 	d.lastSweep = now
 	cutoff := now - 60e9
-	for addr, a := range d.byAddr {
-		if a.any.expires < cutoff {
-			delete(d.byAddr, addr)
-			continue
+	for k, e := range d.byAddr {
+		if e.expires < cutoff {
+			delete(d.byAddr, k)
 		}
-		for c, e := range a.byClient {
-			if e.expires < cutoff {
-				delete(a.byClient, c)
-			}
+	}
+	for k, e := range d.byClient {
+		if e.expires < cutoff {
+			delete(d.byClient, k)
 		}
 	}
 	if len(d.interned) > 1<<16 {
