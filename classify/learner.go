@@ -39,12 +39,21 @@ func (l *Learner) SetWatchPorts(ports []uint16) {
 }
 
 // learnerWants reports whether a learner watching ports learns anything
-// from p: DNS, or a use of a watched port.
+// from p (what Learn acts on): a DNS answer over UDP; over TCP, the
+// server's side of a DNS stream and either side's FIN or RST; a use of a
+// watched port. Queries are not needed: most DNS packets other engines are
+// given are then answers only.
 func learnerWants(p *packet.Parsed, watch []uint16) bool {
 	if p.Fragment && p.FragOffset != 0 {
 		return false
 	}
-	return p.SrcPort == 53 || p.DstPort == 53 || watchedUse(p, watch)
+	switch {
+	case p.SrcPort == 53:
+		return true
+	case p.DstPort == 53 && p.Proto == 6 && p.TCPFlags&(flagFIN|flagRST) != 0:
+		return true
+	}
+	return watchedUse(p, watch)
 }
 
 // watchedUse reports whether p starts a use of a watched port: a SYN, or
