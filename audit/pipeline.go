@@ -16,9 +16,9 @@ type PipelineConfig struct {
 	Site     *catalog.Site
 	Timeouts classify.Timeouts
 	MaxFlows int // flows tracked at once, all workers together (0: DefaultMaxFlows)
-	// Workers is the number of engines classifying in parallel: 1 runs the
-	// only engine in the caller's goroutine; 0 picks one per CPU beyond
-	// the reader's (at least 1).
+	// Workers is the number of engines classifying in parallel: the first
+	// runs in the caller's goroutine (the reader's), each other in its own;
+	// 0 picks one per CPU.
 	Workers int
 	// OnFlow, when set, is told of every finished flow and its verdict
 	// (live mode streams findings from it). It runs in a worker goroutine:
@@ -57,7 +57,7 @@ func NewPipeline(cfg PipelineConfig) *Pipeline {
 		cfg.MaxFlows = DefaultMaxFlows
 	}
 	if cfg.Workers <= 0 {
-		cfg.Workers = max(1, runtime.GOMAXPROCS(0)-1)
+		cfg.Workers = runtime.GOMAXPROCS(0)
 	}
 	p := &Pipeline{cfg: cfg, m: classify.Compile(cfg.Catalog, cfg.Site)}
 	for range cfg.Workers {

@@ -107,6 +107,11 @@ func (e *Engine) Finish() { e.table.flush() }
 
 // Packet processes one captured packet.
 func (e *Engine) Packet(cp *capture.Packet) {
+	e.decoded(cp, e.p.Decode(uint32(cp.Link), cp.Data))
+}
+
+// decoded processes a packet already decoded into e.p, with status st.
+func (e *Engine) decoded(cp *capture.Packet, st packet.Status) {
 	now := cp.Time
 	e.stats.Packets++
 	e.stats.Bytes += uint64(len(cp.Data))
@@ -117,7 +122,7 @@ func (e *Engine) Packet(cp *capture.Packet) {
 		e.stats.Last = now
 	}
 	p := &e.p
-	switch p.Decode(uint32(cp.Link), cp.Data) {
+	switch st {
 	case packet.OK:
 	case packet.NotIP:
 		e.stats.NotIP++

@@ -13,7 +13,11 @@ import (
 // Sharded runs several engines in parallel. The caller's goroutine (the
 // reader) decodes each packet once to find its flow and hands it to the
 // engine that owns the flow: a symmetric hash of the flow's addresses and
-// ports sends both directions to the same engine.
+// ports sends both directions to the same engine. Engine 0 runs in the
+// reader's goroutine, on the packet it has just decoded; the others each in
+// a goroutine of their own. Since the reader also reads and decodes every
+// packet, its engine owns half the share of each other engine (a third of
+// the flows with two engines): n engines keep n CPUs busy.
 //
 // Every engine keeps its own Learner: packets a learner needs (DNS, the
 // ports dynamic requirements follow) go to every engine, in capture order,
@@ -29,7 +33,7 @@ type Sharded struct {
 	watch   []uint16
 	active  []atomic.Int64
 	snaps   []statsSnap
-	parsed  packet.Parsed
+	inline  int // packets engine 0 took since its last snapshot
 	work    []chan *batch
 	free    chan *batch
 	cur     []*batch
@@ -71,8 +75,8 @@ const (
 // Engine(i) as Parents).
 func NewSharded(n int, cfg Config, watch []uint16, sink func(worker int, f *Flow)) *Sharded {
 	s := &Sharded{watch: slices.Clone(watch), frags: map[fragKey]fragOwner{}, active: make([]atomic.Int64, n), snaps: make([]statsSnap, n)}
-	s.free = make(chan *batch, n*(batchesQueue+2))
-	for range n * (batchesQueue + 2) {
+	s.free = make(chan *batch, (n-1)*(batchesQueue+2))
+	for range (n - 1) * (batchesQueue + 2) {
 		s.free <- &batch{pkts: make([]capture.Packet, 0, batchPackets), learnOnly: make([]bool, 0, batchPackets), buf: make([]byte, 0, batchBytes)}
 	}
 	for i := range n {
@@ -85,6 +89,10 @@ func NewSharded(n int, cfg Config, watch []uint16, sink func(worker int, f *Flow
 		e := New(c)
 		e.SetWatchPorts(watch)
 		s.engines = append(s.engines, e)
+		if i == 0 {
+			s.work, s.cur = append(s.work, nil), append(s.cur, nil)
+			continue // runs in the reader's goroutine
+		}
 		ch := make(chan *batch, batchesQueue)
 		s.work = append(s.work, ch)
 		s.cur = append(s.cur, <-s.free)
@@ -119,14 +127,28 @@ func NewSharded(n int, cfg Config, watch []uint16, sink func(worker int, f *Flow
 // Packet dispatches one packet: to the engine that owns its flow, and to
 // every other engine too when their learners need it.
 func (s *Sharded) Packet(cp *capture.Packet) {
-	w, learn := s.owner(cp)
-	s.add(w, cp, false)
+	e0 := s.engines[0]
+	st := e0.p.Decode(uint32(cp.Link), cp.Data)
+	w, learn := s.owner(&e0.p, st, cp.Time)
 	if learn {
-		for o := range s.engines {
+		for o := 1; o < len(s.engines); o++ {
 			if o != w {
 				s.add(o, cp, true)
 			}
 		}
+	}
+	if w != 0 {
+		if learn {
+			e0.learn.Learn(&e0.p, cp.Time)
+		}
+		s.add(w, cp, false)
+		return
+	}
+	e0.decoded(cp, st)
+	if s.inline++; s.inline == batchPackets {
+		s.inline = 0
+		s.active[0].Store(int64(e0.ActiveFlows()))
+		s.snap(0, e0)
 	}
 }
 
@@ -162,7 +184,7 @@ func (s *Sharded) send(w int) {
 // Flush hands the partial batches to the engines (live capture: so a quiet
 // link does not hold packets back).
 func (s *Sharded) Flush() {
-	for w := range s.cur {
+	for w := 1; w < len(s.cur); w++ {
 		if len(s.cur[w].pkts) > 0 {
 			s.send(w)
 		}
@@ -172,9 +194,13 @@ func (s *Sharded) Flush() {
 // Finish flushes, ends every flow and waits for the engines.
 func (s *Sharded) Finish() {
 	s.Flush()
-	for _, ch := range s.work {
+	for _, ch := range s.work[1:] {
 		close(ch)
 	}
+	e0 := s.engines[0]
+	e0.Finish()
+	s.active[0].Store(0)
+	s.snap(0, e0)
 	s.done.Wait()
 }
 
@@ -213,20 +239,17 @@ func (s *Sharded) Stats() Stats {
 // Engine returns engine i (the Parents of its flows).
 func (s *Sharded) Engine(i int) *Engine { return s.engines[i] }
 
-// owner decodes the packet and picks the engine of its flow; learn tells
-// whether every engine's learner needs the packet too.
-func (s *Sharded) owner(cp *capture.Packet) (w int, learn bool) {
-	n := len(s.engines)
-	p := &s.parsed
-	st := p.Decode(uint32(cp.Link), cp.Data)
+// owner picks the engine of a decoded packet's flow; learn tells whether
+// every engine's learner needs the packet too.
+func (s *Sharded) owner(p *packet.Parsed, st packet.Status, now int64) (w int, learn bool) {
 	if st != packet.OK && (st != packet.Truncated || p.IPVersion == 0) {
 		return 0, false // counted by engine 0
 	}
 	learn = learnerWants(p, s.watch)
-	if cp.Time-s.sweep > 60e9 {
-		s.sweep = cp.Time
+	if now-s.sweep > 60e9 {
+		s.sweep = now
 		for k, o := range s.frags {
-			if cp.Time-o.seen > 60e9 {
+			if now-o.seen > 60e9 {
 				delete(s.frags, k)
 			}
 		}
@@ -237,7 +260,7 @@ func (s *Sharded) owner(cp *capture.Packet) (w int, learn bool) {
 		if o, ok := s.frags[makeFragKey(p.Src, p.Dst, p.IPID, p.Proto)]; ok {
 			return o.worker, learn
 		}
-		return int(hashAddrs(p.Src.As16(), p.Dst.As16()) % uint64(n)), learn
+		return s.pick(hashAddrs(p.Src.As16(), p.Dst.As16())), learn
 	}
 	var k flowKey
 	if (p.Proto == 1 || p.Proto == 58) && p.Quoted.Valid && isICMPError(p.Proto == 58, p.ICMPType) {
@@ -245,11 +268,18 @@ func (s *Sharded) owner(cp *capture.Packet) (w int, learn bool) {
 	} else {
 		k, _ = makeKey(p.Src, p.Dst, p.SrcPort, p.DstPort, p.Proto)
 	}
-	w = int(hashKey(&k) % uint64(n))
+	w = s.pick(hashKey(&k))
 	if p.Fragment && p.MoreFragments {
-		s.frags[makeFragKey(p.Src, p.Dst, p.IPID, p.Proto)] = fragOwner{worker: w, seen: cp.Time}
+		s.frags[makeFragKey(p.Src, p.Dst, p.IPID, p.Proto)] = fragOwner{worker: w, seen: now}
 	}
 	return w, learn
+}
+
+// pick maps a flow hash to an engine: engine 0 (the reader's) gets one
+// share, every other engine two.
+func (s *Sharded) pick(h uint64) int {
+	part := int(h % uint64(2*len(s.engines)-1))
+	return (part + 1) / 2
 }
 
 // hashKey mixes a canonical flow key; both directions give the same key.
