@@ -56,9 +56,11 @@ func (c *Collector) Build(capture Capture, site *catalog.Site) *Report {
 	for i, n := range c.verdicts {
 		r.Summary.Verdicts[classify.Verdict(i).String()] = n
 	}
+	// The report shares the groups' lists: the collector must copy a
+	// group before changing it from now on.
+	c.stamp = newStamp()
 	r.Flows = make([]FlowGroup, 0, len(c.order))
-	for _, k := range c.order {
-		e := c.groups[k]
+	for _, e := range c.order {
 		g := e.g
 		g.ConnStates = map[string]uint64{}
 		for st, n := range e.sets.states {
@@ -95,7 +97,7 @@ func (c *Collector) Build(capture Capture, site *catalog.Site) *Report {
 		rc := c.reqs[i]
 		st := RequirementStatus{ID: e.ID, Service: e.Service, Section: e.Section, Summary: e.Summary,
 			Proto: e.Proto.String(), Ports: portsText(e), Flags: e.AllFlags().Names(),
-			Flows: rc.flows, Blocked: rc.blocked, Examples: rc.examples}
+			Flows: rc.flows, Blocked: rc.blocked, Examples: slices.Clone(rc.examples)}
 		switch {
 		case rc.flows == 0:
 			st.Status = StatusNotObserved
