@@ -26,11 +26,15 @@ const maxExamples = 3
 // and counters, never the flows themselves.
 type Collector struct {
 	m *classify.Matcher
-	// order holds the groups as they began; index finds one by key (its
-	// position in order). After a Merge into an empty collector, index is
-	// nil until a lookup needs it.
+	// order holds the groups as they began. index finds one by the hash of
+	// its key: the position in order of the last group with that hash,
+	// whose next is that of the one before (-1 ends). Hashing a key once
+	// and keeping small slots is what makes Add cheap: keys are some 130
+	// bytes. After a Merge into an empty collector, index and next are
+	// nil until a lookup needs them.
 	order  []*groupEntry
-	index  map[groupKey]int32
+	index  map[uint64]int32
+	next   []int32
 	coarse int // coarse groups among them
 	// stamp marks the entries this collector alone holds, which it may
 	// change in place; the others it shares with a collector merged into
@@ -64,6 +68,7 @@ type groupEntry struct {
 	g     FlowGroup
 	sets  groupSets
 	key   groupKey
+	hash  uint64 // of key
 	stamp uint64 // of the collector that may change it in place
 }
 
@@ -132,7 +137,7 @@ type reqCount struct {
 
 // NewCollector returns a collector for flows classified by m.
 func NewCollector(m *classify.Matcher) *Collector {
-	return &Collector{m: m, index: map[groupKey]int32{}, stamp: newStamp(), reqs: make([]reqCount, len(m.Effective))}
+	return &Collector{m: m, index: map[uint64]int32{}, stamp: newStamp(), reqs: make([]reqCount, len(m.Effective))}
 }
 
 // Add records one finished flow and its verdict.
@@ -173,21 +178,23 @@ func (c *Collector) Add(f *classify.Flow, r classify.Result) {
 	}
 	var g *FlowGroup
 	var sets *groupSets
-	if e := c.lookup(&k); e != nil {
+	h := hashKey(&k)
+	if e := c.lookup(h, &k); e != nil {
 		g, sets = &e.g, &e.sets
 	}
 	if g == nil && len(c.order) >= MaxGroups {
 		k = groupKey{srcRole: k.srcRole, src: k.src, dport: dport, proto: f.Proto, verdict: r.Verdict, requirement: k.requirement, reason: r.Reason, coarse: true}
-		if _, ok := c.indexed()[k]; !ok && c.coarse >= maxCoarse {
+		if h = hashKey(&k); c.find(h, &k) < 0 && c.coarse >= maxCoarse {
 			k.dport = 0
+			h = hashKey(&k)
 		}
-		if e := c.lookup(&k); e != nil {
+		if e := c.lookup(h, &k); e != nil {
 			g, sets = &e.g, &e.sets
 		}
 	}
 	first, last := timeOf(f.First), timeOf(f.Last)
 	if g == nil {
-		e := c.newEntry(k)
+		e := c.newEntry(k, h)
 		g, sets = &e.g, &e.sets
 		c.flowGroup(g, f, r, names, k.coarse)
 		if k.coarse && k.dport == 0 {

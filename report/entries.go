@@ -1,6 +1,7 @@
 package report
 
 import (
+	"hash/maphash"
 	"maps"
 	"slices"
 	"sync/atomic"
@@ -18,25 +19,57 @@ var stamps atomic.Uint64
 // newStamp returns a stamp no collector has used.
 func newStamp() uint64 { return stamps.Add(1) }
 
-// lookup returns the group of key k, ready to be changed; nil if none.
-func (c *Collector) lookup(k *groupKey) *groupEntry {
-	i, ok := c.indexed()[*k]
-	if !ok {
+// keySeed seeds the hashes of group keys: one for every collector, so a
+// group's hash, computed once, serves every collector it is merged into.
+var keySeed = maphash.MakeSeed()
+
+func hashKey(k *groupKey) uint64 { return maphash.Comparable(keySeed, *k) }
+
+// lookup returns the group of key k (of hash h), ready to be changed; nil
+// if none.
+func (c *Collector) lookup(h uint64, k *groupKey) *groupEntry {
+	i := c.find(h, k)
+	if i < 0 {
 		return nil
 	}
-	return c.own(int(i))
+	return c.own(i)
 }
 
-// indexed returns the index of the groups, building it when a merge
-// left it out.
-func (c *Collector) indexed() map[groupKey]int32 {
-	if c.index == nil {
-		c.index = make(map[groupKey]int32, len(c.order))
-		for i, e := range c.order {
-			c.index[e.key] = int32(i)
+// find returns the position of the group of key k (of hash h), -1 if none.
+func (c *Collector) find(h uint64, k *groupKey) int {
+	c.indexed()
+	i, ok := c.index[h]
+	if !ok {
+		return -1
+	}
+	for ; i >= 0; i = c.next[i] {
+		if c.order[i].key == *k {
+			return int(i)
 		}
 	}
-	return c.index
+	return -1
+}
+
+// indexed builds the index when a merge left it out.
+func (c *Collector) indexed() {
+	if c.index != nil {
+		return
+	}
+	c.index = make(map[uint64]int32, len(c.order))
+	c.next = make([]int32, 0, len(c.order))
+	for i, e := range c.order {
+		c.link(int32(i), e.hash)
+	}
+}
+
+// link indexes the group at position i.
+func (c *Collector) link(i int32, h uint64) {
+	prev, ok := c.index[h]
+	if !ok {
+		prev = -1
+	}
+	c.next = append(c.next, prev)
+	c.index[h] = i
 }
 
 // own returns the i-th group, copied first if it is shared.
@@ -49,9 +82,9 @@ func (c *Collector) own(i int) *groupEntry {
 	return e
 }
 
-// newEntry adds an empty group of key k.
-func (c *Collector) newEntry(k groupKey) *groupEntry {
-	e := &groupEntry{key: k, stamp: c.stamp}
+// newEntry adds an empty group of key k, of hash h.
+func (c *Collector) newEntry(k groupKey, h uint64) *groupEntry {
+	e := &groupEntry{key: k, hash: h, stamp: c.stamp}
 	c.insert(e)
 	return e
 }
@@ -61,7 +94,8 @@ func (c *Collector) insert(e *groupEntry) {
 	if e.key.coarse {
 		c.coarse++
 	}
-	c.indexed()[e.key] = int32(len(c.order))
+	c.indexed()
+	c.link(int32(len(c.order)), e.hash)
 	c.order = append(c.order, e)
 }
 

@@ -24,12 +24,12 @@ func (c *Collector) Merge(o *Collector) {
 	// From now on o's groups are shared: o copies one before changing it.
 	o.stamp = newStamp()
 	if len(c.order) == 0 {
-		c.order, c.index, c.coarse = slices.Clone(o.order), nil, o.coarse
+		c.order, c.index, c.next, c.coarse = slices.Clone(o.order), nil, nil, o.coarse
 		return
 	}
 	for _, oe := range o.order {
-		i, ok := c.indexed()[oe.key]
-		if !ok {
+		i := c.find(oe.hash, &oe.key)
+		if i < 0 {
 			c.insert(oe)
 			continue
 		}
