@@ -35,7 +35,8 @@ type Collector struct {
 	order  []*groupEntry
 	index  map[uint64]int32
 	next   []int32
-	coarse int // coarse groups among them
+	slab   []groupEntry // where new groups go (see newEntry)
+	coarse int          // coarse groups among them
 	// stamp marks the entries this collector alone holds, which it may
 	// change in place; the others it shares with a collector merged into
 	// another (or with that other), and copies before changing.

@@ -84,10 +84,21 @@ func (c *Collector) own(i int) *groupEntry {
 
 // newEntry adds an empty group of key k, of hash h.
 func (c *Collector) newEntry(k groupKey, h uint64) *groupEntry {
-	e := &groupEntry{key: k, hash: h, stamp: c.stamp}
+	if len(c.slab) == 0 {
+		c.slab = make([]groupEntry, min(max(len(c.order)/4, 16), maxSlab))
+	}
+	e := &c.slab[0]
+	c.slab = c.slab[1:]
+	e.key, e.hash, e.stamp = k, h, c.stamp
 	c.insert(e)
 	return e
 }
+
+// Groups are allocated in slabs: one allocation of some 750 bytes per new
+// group was most of what Add cost. A slab lives as long as one of its
+// groups; a group copied because it was shared leaves its slot unused,
+// at most once per group and report.
+const maxSlab = 1024
 
 // insert adds a group that no group of c has the key of.
 func (c *Collector) insert(e *groupEntry) {
