@@ -148,10 +148,13 @@ func (c *Collector) Add(f *classify.Flow, r classify.Result) {
 	src, sport := f.Orig()
 	dst, dport := f.Resp()
 	state := f.State()
-	names := f.Names()
-	blocked, _ := f.Blocked()
+	names := flowNames(f)
 	if r.Verdict == classify.VerdictBlocked && r.Requirement != nil {
 		c.docBlock++
+	}
+	var blocked bool
+	if len(r.Matches) > 0 {
+		blocked, _ = f.Blocked()
 	}
 	for _, i := range r.Matches {
 		rc := &c.reqs[i]
@@ -251,6 +254,15 @@ func (c *Collector) Add(f *classify.Flow, r classify.Result) {
 	g.Sources = sets.src.add(src)
 	g.Destinations = sets.dst.add(dst)
 	sets.states[state]++
+}
+
+// flowNames is f.Names() without its allocation for a flow that has no
+// name (most of a gateway's, and every unanswered attempt).
+func flowNames(f *classify.Flow) []classify.Name {
+	if f.Connect == "" && f.SNI == "" && f.HTTPHost == "" && f.DNSNames == nil {
+		return nil
+	}
+	return f.Names()
 }
 
 // flowGroup describes one flow as a group of one, in one.

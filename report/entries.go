@@ -1,6 +1,7 @@
 package report
 
 import (
+	"encoding/binary"
 	"hash/maphash"
 	"maps"
 	"slices"
@@ -23,7 +24,28 @@ func newStamp() uint64 { return stamps.Add(1) }
 // group's hash, computed once, serves every collector it is merged into.
 var keySeed = maphash.MakeSeed()
 
-func hashKey(k *groupKey) uint64 { return maphash.Comparable(keySeed, *k) }
+// hashKey hashes what identifies a group, laid out in bytes: hashing the
+// key as a value (maphash.Comparable) costs a call per field, and was a
+// quarter of what Add cost. Equal keys give equal bytes.
+func hashKey(k *groupKey) uint64 {
+	var buf [256]byte
+	b := buf[:0]
+	for _, s := range [...]string{k.srcRole, k.dstName, k.requirement, k.reason} {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	src, dst := k.src.As16(), k.dst.As16()
+	b = append(b, src[:]...)
+	b = append(b, dst[:]...)
+	b = binary.LittleEndian.AppendUint16(b, k.dport)
+	coarse := byte(0)
+	if k.coarse {
+		coarse = 1
+	}
+	// BitLen tells IPv4 from IPv6 (and from no address) with the same bytes.
+	b = append(b, byte(k.src.BitLen()), byte(k.dst.BitLen()), k.proto, byte(k.verdict), coarse)
+	return maphash.Bytes(keySeed, b)
+}
 
 // lookup returns the group of key k (of hash h), ready to be changed; nil
 // if none.
