@@ -36,7 +36,7 @@ type Collector struct {
 	index  map[uint64]int32
 	next   []int32
 	slab   []groupEntry // where new groups go (see newEntry)
-	coarse int          // coarse groups among them
+	coarse int          // coarse groups in order
 	// stamp marks the entries this collector alone holds, which it may
 	// change in place; the others it shares with a collector merged into
 	// another (or with that other), and copies before changing.
