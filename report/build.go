@@ -3,6 +3,7 @@ package report
 import (
 	"cmp"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/flowaudit/flowaudit/catalog"
@@ -56,32 +57,30 @@ func (c *Collector) Build(capture Capture, site *catalog.Site) *Report {
 	for i, n := range c.verdicts {
 		r.Summary.Verdicts[classify.Verdict(i).String()] = n
 	}
-	r.Flows = make([]FlowGroup, 0, len(c.order))
-	for _, k := range c.order {
-		e := c.groups[k]
-		g := e.g
-		g.ConnStates = map[string]uint64{}
+	// The report shares the groups' lists: the collector must copy a
+	// group before changing it from now on.
+	c.stamp = newStamp()
+	rows := make([]row, len(c.order))
+	for i, e := range c.order {
+		rows[i] = row{i: int32(i), sev: int32(severity(&e.g)), state: e.sets.mostCommon()}
+	}
+	// The groups are sorted as rows, small and without pointers, and with
+	// their position as the last key, which makes an unstable sort give
+	// the order of a stable one.
+	slices.SortFunc(rows, func(a, b row) int { return c.compareRows(&a, &b) })
+	r.Flows = make([]FlowGroup, len(rows))
+	for i, w := range rows {
+		e := c.order[w.i]
+		g := &r.Flows[i]
+		*g = e.g
+		g.ConnState = stateName(w.state)
+		g.ConnStates = make(map[string]uint64, 2)
 		for st, n := range e.sets.states {
 			if n > 0 {
 				g.ConnStates[classify.ConnState(st).String()] = n
 			}
 		}
-		g.ConnState = mostCommon(g.ConnStates)
-		r.Flows = append(r.Flows, g)
 	}
-	slices.SortStableFunc(r.Flows, func(a, b FlowGroup) int {
-		return cmp.Or(
-			cmp.Compare(severity(&a), severity(&b)),
-			cmp.Compare(b.Count, a.Count),
-			cmp.Compare(a.Src, b.Src),
-			cmp.Compare(a.Dst, b.Dst),
-			cmp.Compare(a.Proto, b.Proto),
-			cmp.Compare(a.DstPort, b.DstPort),
-			cmp.Compare(a.Requirement, b.Requirement),
-			cmp.Compare(a.ConnState, b.ConnState),
-			a.FirstSeen.Compare(b.FirstSeen),
-		)
-	})
 	for i := range r.Flows {
 		g := &r.Flows[i]
 		if g.Verdict != "documented" {
@@ -95,7 +94,7 @@ func (c *Collector) Build(capture Capture, site *catalog.Site) *Report {
 		rc := c.reqs[i]
 		st := RequirementStatus{ID: e.ID, Service: e.Service, Section: e.Section, Summary: e.Summary,
 			Proto: e.Proto.String(), Ports: portsText(e), Flags: e.AllFlags().Names(),
-			Flows: rc.flows, Blocked: rc.blocked, Examples: rc.examples}
+			Flows: rc.flows, Blocked: rc.blocked, Examples: slices.Clone(rc.examples)}
 		switch {
 		case rc.flows == 0:
 			st.Status = StatusNotObserved
@@ -124,13 +123,55 @@ func (c *Collector) Build(capture Capture, site *catalog.Site) *Report {
 	return r
 }
 
+// row is a group as the report orders them.
+type row struct {
+	i     int32 // in Collector.order
+	sev   int32
+	state int32 // the most common connection state; -1: none
+}
+
+// compareRows orders findings: by severity, the most connections first,
+// then by what they are, so that reports are stable.
+func (c *Collector) compareRows(a, b *row) int {
+	x, y := &c.order[a.i].g, &c.order[b.i].g
+	switch {
+	case a.sev != b.sev:
+		return cmp.Compare(a.sev, b.sev)
+	case x.Count != y.Count:
+		return cmp.Compare(y.Count, x.Count)
+	case x.Src != y.Src:
+		return strings.Compare(x.Src, y.Src)
+	case x.Dst != y.Dst:
+		return strings.Compare(x.Dst, y.Dst)
+	case x.Proto != y.Proto:
+		return strings.Compare(x.Proto, y.Proto)
+	case x.DstPort != y.DstPort:
+		return cmp.Compare(x.DstPort, y.DstPort)
+	case x.Requirement != y.Requirement:
+		return strings.Compare(x.Requirement, y.Requirement)
+	case a.state != b.state:
+		return strings.Compare(stateName(a.state), stateName(b.state))
+	}
+	if d := x.FirstSeen.Compare(y.FirstSeen); d != 0 {
+		return d
+	}
+	return cmp.Compare(a.i, b.i)
+}
+
+func stateName(st int32) string {
+	if st < 0 {
+		return ""
+	}
+	return classify.ConnState(st).String()
+}
+
 // mostCommon returns the state most connections of a group ended in
-// (ties: alphabetical, so reports are stable).
-func mostCommon(m map[string]uint64) string {
-	best, n := "", uint64(0)
-	for s, c := range m {
-		if c > n || c == n && s < best {
-			best, n = s, c
+// (ties: alphabetical, so reports are stable); -1 when there is none.
+func (s *groupSets) mostCommon() int32 {
+	best, n := int32(-1), uint64(0)
+	for st, c := range s.states {
+		if c > 0 && (c > n || c == n && classify.ConnState(st).String() < stateName(best)) {
+			best, n = int32(st), c
 		}
 	}
 	return best

@@ -25,10 +25,22 @@ const maxExamples = 3
 // Collector aggregates classified flows as they finish. It keeps groups
 // and counters, never the flows themselves.
 type Collector struct {
-	m        *classify.Matcher
-	groups   map[groupKey]*groupEntry
-	coarse   int // coarse groups among them
-	order    []groupKey
+	m *classify.Matcher
+	// order holds the groups as they began. index finds one by the hash of
+	// its key: the position in order of the last group with that hash,
+	// whose next is that of the one before (-1 ends). Hashing a key once
+	// and keeping small slots is what makes Add cheap: keys are some 130
+	// bytes. After a Merge into an empty collector, index and next are
+	// nil until a lookup needs them.
+	order  []*groupEntry
+	index  map[uint64]int32
+	next   []int32
+	slab   []groupEntry // where new groups go (see newEntry)
+	coarse int          // coarse groups in order
+	// stamp marks the entries this collector alone holds, which it may
+	// change in place; the others it shares with a collector merged into
+	// another (or with that other), and copies before changing.
+	stamp    uint64
 	reqs     []reqCount
 	verdicts [6]uint64
 	total    uint64
@@ -52,13 +64,16 @@ type groupKey struct {
 	coarse      bool
 }
 
-// groupSets counts distinct addresses of a group, up to a bound.
 // groupEntry is a group and what the collector keeps about it besides.
 type groupEntry struct {
-	g    FlowGroup
-	sets groupSets
+	g     FlowGroup
+	sets  groupSets
+	key   groupKey
+	hash  uint64 // of key
+	stamp uint64 // of the collector that may change it in place
 }
 
+// groupSets counts distinct addresses of a group, up to a bound.
 type groupSets struct {
 	src, dst distinct
 	states   [16]uint64 // connections per classify.ConnState: a map only in the report
@@ -123,7 +138,7 @@ type reqCount struct {
 
 // NewCollector returns a collector for flows classified by m.
 func NewCollector(m *classify.Matcher) *Collector {
-	return &Collector{m: m, groups: map[groupKey]*groupEntry{}, reqs: make([]reqCount, len(m.Effective))}
+	return &Collector{m: m, index: map[uint64]int32{}, stamp: newStamp(), reqs: make([]reqCount, len(m.Effective))}
 }
 
 // Add records one finished flow and its verdict.
@@ -133,10 +148,13 @@ func (c *Collector) Add(f *classify.Flow, r classify.Result) {
 	src, sport := f.Orig()
 	dst, dport := f.Resp()
 	state := f.State()
-	names := f.Names()
-	blocked, _ := f.Blocked()
+	names := flowNames(f)
 	if r.Verdict == classify.VerdictBlocked && r.Requirement != nil {
 		c.docBlock++
+	}
+	var blocked bool
+	if len(r.Matches) > 0 {
+		blocked, _ = f.Blocked()
 	}
 	for _, i := range r.Matches {
 		rc := &c.reqs[i]
@@ -164,25 +182,28 @@ func (c *Collector) Add(f *classify.Flow, r classify.Result) {
 	}
 	var g *FlowGroup
 	var sets *groupSets
-	if e := c.groups[k]; e != nil {
+	h := hashKey(&k)
+	if e := c.lookup(h, &k); e != nil {
 		g, sets = &e.g, &e.sets
 	}
-	if g == nil && len(c.groups) >= MaxGroups {
+	if g == nil && len(c.order) >= MaxGroups {
 		k = groupKey{srcRole: k.srcRole, src: k.src, dport: dport, proto: f.Proto, verdict: r.Verdict, requirement: k.requirement, reason: r.Reason, coarse: true}
-		if c.groups[k] == nil && c.coarse >= maxCoarse {
+		if h = hashKey(&k); c.find(h, &k) < 0 && c.coarse >= maxCoarse {
 			k.dport = 0
+			h = hashKey(&k)
 		}
-		if e := c.groups[k]; e != nil {
+		if e := c.lookup(h, &k); e != nil {
 			g, sets = &e.g, &e.sets
 		}
 	}
 	first, last := timeOf(f.First), timeOf(f.Last)
 	if g == nil {
-		one := c.flowGroup(f, r, names, k.coarse)
+		e := c.newEntry(k, h)
+		g, sets = &e.g, &e.sets
+		c.flowGroup(g, f, r, names, k.coarse)
 		if k.coarse && k.dport == 0 {
-			one.DstPort = 0 // any port
+			g.DstPort = 0 // any port
 		}
-		g, sets = c.group(k, one)
 	} else {
 		// An existing group: counters, and the description of its first
 		// connection when this one came earlier. No strings are built
@@ -235,12 +256,21 @@ func (c *Collector) Add(f *classify.Flow, r classify.Result) {
 	sets.states[state]++
 }
 
-// flowGroup describes one flow as a group of one.
-func (c *Collector) flowGroup(f *classify.Flow, r classify.Result, names []classify.Name, coarse bool) *FlowGroup {
+// flowNames is f.Names() without its allocation for a flow that has no
+// name (most of a gateway's, and every unanswered attempt).
+func flowNames(f *classify.Flow) []classify.Name {
+	if f.Connect == "" && f.SNI == "" && f.HTTPHost == "" && f.DNSNames == nil {
+		return nil
+	}
+	return f.Names()
+}
+
+// flowGroup describes one flow as a group of one, in one.
+func (c *Collector) flowGroup(one *FlowGroup, f *classify.Flow, r classify.Result, names []classify.Name, coarse bool) {
 	src, sport := f.Orig()
 	dst, dport := f.Resp()
 	srcRoles := c.m.RoleNames(r.SrcRoles)
-	one := &FlowGroup{
+	*one = FlowGroup{
 		Src: src.String(), Dst: dst.String(), SrcPort: sport, DstPort: dport, Proto: ProtoName(f.Proto),
 		History: f.History(), Verdict: r.Verdict.String(), Reason: r.Reason,
 		SrcRoles: srcRoles, DstRoles: c.m.RoleNames(r.DstRoles), Answered: f.Answered(),
@@ -265,25 +295,6 @@ func (c *Collector) flowGroup(f *classify.Flow, r classify.Result, names []class
 	if r.Requirement != nil {
 		one.Requirement, one.Service = r.Requirement.ID, r.Requirement.Service
 	}
-	return one
-}
-
-// group returns the group of key k with o merged in (a new group when k
-// is new), and its sets.
-func (c *Collector) group(k groupKey, o *FlowGroup) (*FlowGroup, *groupSets) {
-	if e := c.groups[k]; e != nil {
-		mergeGroup(&e.g, o)
-		return &e.g, &e.sets
-	}
-	if k.coarse {
-		c.coarse++
-	}
-	e := &groupEntry{g: *o}
-	e.g.ConnStates = nil
-	e.g.Names = slices.Clone(o.Names)
-	c.groups[k] = e
-	c.order = append(c.order, k)
-	return &e.g, &e.sets
 }
 
 // mergeGroup adds o's connections to g. What describes "the first
@@ -392,32 +403,6 @@ func sortNames(names []Name) {
 		}
 		return strings.Compare(a.Name, b.Name)
 	})
-}
-
-// Merge adds another collector's counts (one per worker) into c.
-func (c *Collector) Merge(o *Collector) {
-	c.total += o.total
-	c.docBlock += o.docBlock
-	for i := range c.verdicts {
-		c.verdicts[i] += o.verdicts[i]
-	}
-	for i := range o.reqs {
-		rc, oc := &c.reqs[i], &o.reqs[i]
-		rc.flows += oc.flows
-		rc.blocked += oc.blocked
-		for _, ex := range oc.examples {
-			rc.addExample(ex)
-		}
-	}
-	for _, k := range o.order {
-		oe := o.groups[k]
-		g, sets := c.group(k, &oe.g)
-		for i, n := range oe.sets.states {
-			sets.states[i] += n
-		}
-		oe.sets.src.each(func(a netip.Addr) { g.Sources = sets.src.add(a) })
-		oe.sets.dst.each(func(a netip.Addr) { g.Destinations = sets.dst.add(a) })
-	}
 }
 
 // addExample keeps the earliest connections as examples.

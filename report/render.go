@@ -381,9 +381,10 @@ func (r *Report) writeJSON(w io.Writer) error {
 		return err
 	}
 	bw.WriteString("  \"flows\": [")
+	var b []byte
 	for i := range r.Flows {
-		b, err := json.MarshalIndent(&r.Flows[i], "    ", "  ")
-		if err != nil {
+		var err error
+		if b, err = appendFlowGroup(b[:0], &r.Flows[i]); err != nil {
 			return err
 		}
 		if i > 0 {

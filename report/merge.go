@@ -1,0 +1,45 @@
+package report
+
+import (
+	"net/netip"
+	"slices"
+)
+
+// Merge adds another collector's counts (one per worker) into c. The two
+// share o's groups afterwards (see entries.go): o may go on adding flows.
+func (c *Collector) Merge(o *Collector) {
+	c.total += o.total
+	c.docBlock += o.docBlock
+	for i := range c.verdicts {
+		c.verdicts[i] += o.verdicts[i]
+	}
+	for i := range o.reqs {
+		rc, oc := &c.reqs[i], &o.reqs[i]
+		rc.flows += oc.flows
+		rc.blocked += oc.blocked
+		for _, ex := range oc.examples {
+			rc.addExample(ex)
+		}
+	}
+	// From now on o's groups are shared: o copies one before changing it.
+	o.stamp = newStamp()
+	if len(c.order) == 0 {
+		c.order, c.index, c.next, c.coarse = slices.Clone(o.order), nil, nil, o.coarse
+		return
+	}
+	for _, oe := range o.order {
+		i := c.find(oe.hash, &oe.key)
+		if i < 0 {
+			c.insert(oe)
+			continue
+		}
+		e := c.own(int(i))
+		g, sets := &e.g, &e.sets
+		mergeGroup(g, &oe.g)
+		for i, n := range oe.sets.states {
+			sets.states[i] += n
+		}
+		oe.sets.src.each(func(a netip.Addr) { g.Sources = sets.src.add(a) })
+		oe.sets.dst.each(func(a netip.Addr) { g.Destinations = sets.dst.add(a) })
+	}
+}
