@@ -58,9 +58,17 @@ func Run(o Options) (*report.Report, error) {
 	var p capture.Packet
 	for {
 		err := src.Next(&p)
+		if err == nil {
+			pl.Packet(&p)
+			if bar != nil {
+				bar.Tick()
+			}
+			continue
+		}
 		if err == io.EOF {
 			break
 		}
+		// Out of the common path: &prob escapes, a heap allocation.
 		var prob *capture.Problem
 		if errors.As(err, &prob) {
 			problems = append(problems, prob.Error())
@@ -75,13 +83,7 @@ func Run(o Options) (*report.Report, error) {
 			}
 			continue
 		}
-		if err != nil {
-			return nil, fmt.Errorf("read: %w", err)
-		}
-		pl.Packet(&p)
-		if bar != nil {
-			bar.Tick()
-		}
+		return nil, fmt.Errorf("read: %w", err)
 	}
 	if bar != nil {
 		bar.Finish()
