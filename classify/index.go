@@ -33,17 +33,17 @@ func (ix *flowIndex) get(k *flowKey, h uint64) *Flow {
 	}
 }
 
-// put adds a flow whose key is not in the index.
-func (ix *flowIndex) put(f *Flow) {
+// put adds a flow whose key (hash h) is not in the index.
+func (ix *flowIndex) put(f *Flow, h uint64) {
 	if 2*(ix.n+1) > len(ix.slots) {
 		ix.grow()
 	}
 	m := ix.mask()
-	i := f.hash & m
+	i := h & m
 	for ix.slots[i].f != nil {
 		i = (i + 1) & m
 	}
-	ix.slots[i] = indexSlot{h: f.hash, f: f}
+	ix.slots[i] = indexSlot{h: h, f: f}
 	ix.n++
 }
 
@@ -63,11 +63,11 @@ func (ix *flowIndex) grow() {
 	}
 }
 
-// del removes a flow, shifting back the entries of its probe run so that
+// del removes a flow (its key's hash h), shifting back the entries of its probe run so that
 // no lookup stops early at the hole (no tombstones).
-func (ix *flowIndex) del(f *Flow) {
+func (ix *flowIndex) del(f *Flow, h uint64) {
 	m := ix.mask()
-	i := f.hash & m
+	i := h & m
 	for ix.slots[i].f != f {
 		if ix.slots[i].f == nil {
 			return

@@ -292,12 +292,13 @@ func (m *Matcher) Classify(f *Flow, parents Parents) Result {
 	}
 	exposure, notRequired := -1, -1
 	best, bestIdx, bestAssumed := 0, -1, false
-	for _, i := range m.candidates(proto, dport, f.ConnectPort) {
+	connect, connectPort := f.connect()
+	for _, i := range m.candidates(proto, dport, connectPort) {
 		c := &m.reqs[i]
 		if !m.portMatches(c, f, src, dst, dport, parents) {
 			// Through an HTTP proxy, the CONNECT target is the real
 			// destination of the tunnel.
-			if f.Connect != "" && len(c.e.Hosts) > 0 && c.e.Ports.Contains(f.ConnectPort) &&
+			if connect != "" && len(c.e.Hosts) > 0 && c.e.Ports.Contains(connectPort) &&
 				m.roleMatch(c.from, srcInt, srcSet) != noMatch && m.namesMatch(c.e.Hosts, f.connectName()) &&
 				!c.flags.Has(catalog.FlagNotRequired) && !c.flags.Has(catalog.FlagInternalOnly) {
 				matches = append(matches, i)

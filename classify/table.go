@@ -64,6 +64,9 @@ type table struct {
 	timeouts [numClasses]int64
 	limit    int
 	free     []*Flow
+	slab     []Flow // flows not handed out yet
+	freeMore []*flowMore
+	freeDups []*dupRing
 	sink     func(*Flow)
 
 	evictedByLimit uint64
@@ -98,12 +101,33 @@ func (t *table) newFlow(k flowKey, h uint64, now int64) *Flow {
 		t.free = t.free[:n-1]
 		*f = Flow{}
 	} else {
-		f = new(Flow)
+		if len(t.slab) == 0 {
+			t.slab = make([]Flow, flowSlab)
+		}
+		f = &t.slab[0]
+		t.slab = t.slab[1:]
 	}
-	f.key, f.hash = k, h
+	f.key = k
 	f.First, f.Last = now, now
-	t.flows.put(f)
+	t.flows.put(f, h)
 	return f
+}
+
+// flowSlab is how many flows are allocated at once: one object for the
+// allocator and the collector rather than hundreds, and no rounding up to
+// a size class per flow. Flows are never freed (the free list keeps them),
+// so a slab never pins memory that would otherwise be released.
+const flowSlab = 256
+
+// newMore returns a zeroed flowMore, reusing a finished flow's.
+func (t *table) newMore() *flowMore {
+	if n := len(t.freeMore); n > 0 {
+		m := t.freeMore[n-1]
+		t.freeMore = t.freeMore[:n-1]
+		*m = flowMore{}
+		return m
+	}
+	return new(flowMore)
 }
 
 // live returns the flow of key k, nil if there is none or if it went idle
@@ -146,7 +170,7 @@ func (t *table) expire(now int64) {
 func (t *table) evictOldest() {
 	for _, c := range []timeoutClass{classHalfOpen, classDatagram, classClosed, classEstablished} {
 		if f := t.lists[c].head; f != nil {
-			f.evicted = true
+			f.bits |= bitEvicted
 			t.end(f)
 			t.evictedByLimit++
 			return
@@ -157,9 +181,18 @@ func (t *table) evictOldest() {
 // end removes a flow, hands it to the sink, and keeps it for reuse.
 func (t *table) end(f *Flow) {
 	t.lists[f.class].remove(f)
-	t.flows.del(f)
+	t.flows.del(f, hashKey(&f.key))
 	t.sink(f)
-	f.names.release()
+	if f.more != nil {
+		f.more.stream = nil // the reassembly buffer is not recycled
+		t.freeMore = append(t.freeMore, f.more)
+		f.more = nil
+	}
+	if f.dups != nil {
+		t.freeDups = append(t.freeDups, f.dups)
+		f.dups = nil
+	}
+	f.DNSNames = nil
 	t.free = append(t.free, f)
 }
 
