@@ -197,11 +197,15 @@ func (t *table) end(f *Flow) {
 }
 
 // flush ends every flow (end of input). Reports sort what they show, so
-// the order here does not matter.
+// the order here does not matter. It then lets go of the flows kept for
+// reuse and of the index: the report is built after the input ends, and a
+// full table (hundreds of MiB) would otherwise add to that peak.
 func (t *table) flush() {
 	for c := range t.lists {
 		for f := t.lists[c].head; f != nil; f = t.lists[c].head {
 			t.end(f)
 		}
 	}
+	t.free, t.slab, t.freeMore, t.freeDups = nil, nil, nil, nil
+	t.flows = newFlowIndex()
 }
