@@ -277,14 +277,22 @@ type Result struct {
 
 // Classify gives a finished flow its verdict.
 func (m *Matcher) Classify(f *Flow, parents Parents) Result {
+	// A fresh slice per flow: several workers classify at once.
+	return m.ClassifyInto(f, parents, make([]int, 0, 4))
+}
+
+// ClassifyInto is Classify with the result's Matches appended to
+// matches[:0]: a caller that classifies flow after flow in one goroutine
+// and does not keep Matches passes the previous result's, and classifying
+// allocates nothing for it (a scan ends millions of flows).
+func (m *Matcher) ClassifyInto(f *Flow, parents Parents, matches []int) Result {
 	src, _ := f.Orig()
 	dst, dport := f.Resp()
 	srcInt, dstInt := m.Internal(src), m.Internal(dst)
 	srcSet, dstSet := m.addrRoles(src), m.addrRoles(dst)
 	names := f.Names()
 	r := Result{SrcRoles: srcSet, DstRoles: dstSet}
-	// A fresh slice per flow: several workers classify at once.
-	matches := make([]int, 0, 4)
+	matches = matches[:0]
 
 	proto := f.Proto
 	if proto == 58 {
