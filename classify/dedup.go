@@ -10,10 +10,10 @@ import "github.com/flowaudit/flowaudit/classify/packet"
 // lengths) captured on another interface. The TTL is left out: routing
 // decrements it.
 //
-// A flow remembers its last dupSigs packets. The most recent one of a
-// flow's first packet lives in the Flow itself; the other entries are in a
-// dupRing, allocated (from the table's free list) only when the flow
-// carries a second packet: a scan's flows, one packet each, need none.
+// A flow remembers its last dupSigs packets. Entry 0 lives in the Flow
+// itself; the others in a dupRing, taken from the table's slabs only when
+// the flow carries a second packet: a scan's flows, one packet each, need
+// none.
 
 // dupSigs is how many recent packets a flow compares a packet with.
 const dupSigs = 4
@@ -57,7 +57,7 @@ func isCopy(rsig uint64, rt int64, riface ifaceID, sig uint64, now int64, iface 
 // interface, of one the flow just carried; otherwise it remembers it.
 func (t *table) isDuplicate(f *Flow, p *packet.Parsed, fromOrig bool, now int64, iface ifaceID) bool {
 	sig := signature(p, fromOrig)
-	if f.nextSig == 0 && f.dups == nil {
+	if f.nextSig == 0 && f.dups == 0 {
 		// The flow's first packet: nothing to compare with.
 		f.sig0, f.t0, f.iface0, f.nextSig = sig, now, iface, 1
 		return false
@@ -65,16 +65,16 @@ func (t *table) isDuplicate(f *Flow, p *packet.Parsed, fromOrig bool, now int64,
 	if isCopy(f.sig0, f.t0, f.iface0, sig, now, iface) {
 		return true
 	}
-	r := f.dups
-	if r != nil {
+	var r *dupRing
+	if f.dups != 0 {
+		r = t.dupRings.at(f.dups)
 		for i := range r.sig {
 			if isCopy(r.sig[i], r.t[i], r.iface[i], sig, now, iface) {
 				return true
 			}
 		}
 	} else {
-		r = t.newDupRing()
-		f.dups = r
+		f.dups, r = t.dupRings.alloc()
 	}
 	// Entries are written in turn: 0 (sig0), 1, 2, 3, 0, ...
 	if i := f.nextSig; i == 0 {
@@ -84,16 +84,6 @@ func (t *table) isDuplicate(f *Flow, p *packet.Parsed, fromOrig bool, now int64,
 	}
 	f.nextSig = (f.nextSig + 1) % dupSigs
 	return false
-}
-
-func (t *table) newDupRing() *dupRing {
-	if n := len(t.freeDups); n > 0 {
-		r := t.freeDups[n-1]
-		t.freeDups = t.freeDups[:n-1]
-		*r = dupRing{}
-		return r
-	}
-	return new(dupRing)
 }
 
 // ifaceID numbers the interfaces (capture interface and link-layer hint)

@@ -13,6 +13,7 @@ import (
 // payload, the reassembly buffer and long histories in flowMore, the
 // duplicate-suppression signatures beyond the first in a dupRing. Fields
 // are ordered so that no padding is needed; TestFlowSize guards the size.
+// Two pointers only: the collector has little to trace in a full table.
 type Flow struct {
 	key     flowKey // 38 bytes
 	Proto   uint8
@@ -28,10 +29,11 @@ type Flow struct {
 
 	DNSNames *dnsNames // names from a DNS answer seen before the flow started
 	more     *flowMore // nil until the flow needs it
-	dups     *dupRing  // nil until the flow carries its second packet
 
-	// Flow table bookkeeping.
-	prev, next *Flow
+	// Flow table bookkeeping, by number (slabs): this flow's, its
+	// neighbours' in its timeout list, its dupRing's (0 until the flow
+	// carries its second packet).
+	id, prev, next, dups uint32
 
 	// Duplicate suppression: entry 0 of the recent signatures (dedup.go).
 	sig0 uint64

@@ -9,7 +9,8 @@ import (
 // so probe runs collide and wrap) agree with a Go map.
 func TestFlowIndexAgainstMap(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	ix := newFlowIndex()
+	store := new(slabs[Flow])
+	ix := newFlowIndex(store)
 	want := map[flowKey]*Flow{}
 	hash := map[*Flow]uint64{}
 	var live []*Flow
@@ -28,8 +29,9 @@ func TestFlowIndexAgainstMap(t *testing.T) {
 			if _, dup := want[k]; dup {
 				continue
 			}
-			f := &Flow{key: k}
-			hash[f] = uint64(r.IntN(512)) * 0x9e3779b97f4a7c15 // many equal hashes
+			id, f := store.alloc()
+			f.id, f.key = id, k
+			hash[f] = uint64(uint32(r.IntN(512))*0x9e3779b9) << 32 // many equal hashes, anywhere in the slots
 			ix.put(f, hash[f])
 			want[k] = f
 			live = append(live, f)

@@ -30,31 +30,40 @@ const (
 )
 
 // flowList is a doubly linked list of flows of one timeout class, oldest
-// activity first: the front is always the next to expire.
-type flowList struct{ head, tail *Flow }
+// activity first: the front is always the next to expire. Links are flow
+// numbers (Flow.id; 0: none).
+type flowList struct{ head, tail uint32 }
 
-func (l *flowList) remove(f *Flow) {
-	if f.prev != nil {
-		f.prev.next = f.next
+func (t *table) remove(l *flowList, f *Flow) {
+	if f.prev != 0 {
+		t.store.at(f.prev).next = f.next
 	} else {
 		l.head = f.next
 	}
-	if f.next != nil {
-		f.next.prev = f.prev
+	if f.next != 0 {
+		t.store.at(f.next).prev = f.prev
 	} else {
 		l.tail = f.prev
 	}
-	f.prev, f.next = nil, nil
+	f.prev, f.next = 0, 0
 }
 
-func (l *flowList) pushBack(f *Flow) {
-	f.prev, f.next = l.tail, nil
-	if l.tail != nil {
-		l.tail.next = f
+func (t *table) pushBack(l *flowList, f *Flow) {
+	f.prev, f.next = l.tail, 0
+	if l.tail != 0 {
+		t.store.at(l.tail).next = f.id
 	} else {
-		l.head = f
+		l.head = f.id
 	}
-	l.tail = f
+	l.tail = f.id
+}
+
+// front returns the oldest flow of list l, nil if it is empty.
+func (t *table) front(l *flowList) *Flow {
+	if l.head == 0 {
+		return nil
+	}
+	return t.store.at(l.head)
 }
 
 // table holds the active flows.
@@ -63,10 +72,9 @@ type table struct {
 	lists    [numClasses]flowList
 	timeouts [numClasses]int64
 	limit    int
-	free     []*Flow
-	slab     []Flow // flows not handed out yet
+	store    *slabs[Flow]
+	dupRings slabs[dupRing]
 	freeMore []*flowMore
-	freeDups []*dupRing
 	sink     func(*Flow)
 
 	evictedByLimit uint64
@@ -81,7 +89,8 @@ func newTable(t Timeouts, limit int, sink func(*Flow)) *table {
 		}
 		return int64(v)
 	}
-	tb := &table{flows: newFlowIndex(), limit: limit, sink: sink}
+	tb := &table{store: new(slabs[Flow]), limit: limit, sink: sink}
+	tb.flows = newFlowIndex(tb.store)
 	tb.timeouts[classHalfOpen] = pick(t.TCPHalfOpen, DefaultTimeouts.TCPHalfOpen)
 	tb.timeouts[classEstablished] = pick(t.TCPEstablished, DefaultTimeouts.TCPEstablished)
 	tb.timeouts[classClosed] = pick(t.TCPClosed, DefaultTimeouts.TCPClosed)
@@ -95,29 +104,12 @@ func (t *table) newFlow(k flowKey, h uint64, now int64) *Flow {
 	if t.limit > 0 && t.flows.n >= t.limit {
 		t.evictOldest()
 	}
-	var f *Flow
-	if n := len(t.free); n > 0 {
-		f = t.free[n-1]
-		t.free = t.free[:n-1]
-		*f = Flow{}
-	} else {
-		if len(t.slab) == 0 {
-			t.slab = make([]Flow, flowSlab)
-		}
-		f = &t.slab[0]
-		t.slab = t.slab[1:]
-	}
-	f.key = k
+	id, f := t.store.alloc()
+	f.id, f.key = id, k
 	f.First, f.Last = now, now
 	t.flows.put(f, h)
 	return f
 }
-
-// flowSlab is how many flows are allocated at once: one object for the
-// allocator and the collector rather than hundreds, and no rounding up to
-// a size class per flow. Flows are never freed (the free list keeps them),
-// so a slab never pins memory that would otherwise be released.
-const flowSlab = 256
 
 // newMore returns a zeroed flowMore, reusing a finished flow's.
 func (t *table) newMore() *flowMore {
@@ -146,10 +138,13 @@ func (t *table) live(k *flowKey, h uint64, now int64) *Flow {
 // touch moves a flow to the back of the list of its (possibly new) class.
 func (t *table) touch(f *Flow, c timeoutClass, inList bool) {
 	if inList {
-		t.lists[f.class].remove(f)
+		if f.class == c && t.lists[c].tail == f.id {
+			return // already last: a train of packets of one flow
+		}
+		t.remove(&t.lists[f.class], f)
 	}
 	f.class = c
-	t.lists[c].pushBack(f)
+	t.pushBack(&t.lists[c], f)
 }
 
 // expire ends the flows idle for longer than their class's timeout.
@@ -157,7 +152,7 @@ func (t *table) expire(now int64) {
 	t.lastExpiry = now
 	for c := range t.lists {
 		l := &t.lists[c]
-		for f := l.head; f != nil && now-f.Last > t.timeouts[c]; f = l.head {
+		for f := t.front(l); f != nil && now-f.Last > t.timeouts[c]; f = t.front(l) {
 			t.end(f)
 			t.expired++
 		}
@@ -169,7 +164,7 @@ func (t *table) expire(now int64) {
 // the least recently active of the others.
 func (t *table) evictOldest() {
 	for _, c := range []timeoutClass{classHalfOpen, classDatagram, classClosed, classEstablished} {
-		if f := t.lists[c].head; f != nil {
+		if f := t.front(&t.lists[c]); f != nil {
 			f.bits |= bitEvicted
 			t.end(f)
 			t.evictedByLimit++
@@ -180,7 +175,7 @@ func (t *table) evictOldest() {
 
 // end removes a flow, hands it to the sink, and keeps it for reuse.
 func (t *table) end(f *Flow) {
-	t.lists[f.class].remove(f)
+	t.remove(&t.lists[f.class], f)
 	t.flows.del(f, hashKey(&f.key))
 	t.sink(f)
 	if f.more != nil {
@@ -188,12 +183,12 @@ func (t *table) end(f *Flow) {
 		t.freeMore = append(t.freeMore, f.more)
 		f.more = nil
 	}
-	if f.dups != nil {
-		t.freeDups = append(t.freeDups, f.dups)
-		f.dups = nil
+	if f.dups != 0 {
+		t.dupRings.release(f.dups)
+		f.dups = 0
 	}
 	f.DNSNames = nil
-	t.free = append(t.free, f)
+	t.store.release(f.id)
 }
 
 // flush ends every flow (end of input). Reports sort what they show, so
@@ -202,10 +197,10 @@ func (t *table) end(f *Flow) {
 // full table (hundreds of MiB) would otherwise add to that peak.
 func (t *table) flush() {
 	for c := range t.lists {
-		for f := t.lists[c].head; f != nil; f = t.lists[c].head {
+		for f := t.front(&t.lists[c]); f != nil; f = t.front(&t.lists[c]) {
 			t.end(f)
 		}
 	}
-	t.free, t.slab, t.freeMore, t.freeDups = nil, nil, nil, nil
-	t.flows = newFlowIndex()
+	t.store, t.dupRings, t.freeMore = new(slabs[Flow]), slabs[dupRing]{}, nil
+	t.flows = newFlowIndex(t.store)
 }
