@@ -26,7 +26,7 @@ type Options struct {
 	Problem func(*capture.Problem)
 }
 
-// DefaultMaxFlows bounds the flow table: about 1 KiB per flow at most.
+// DefaultMaxFlows bounds the flow table: a few hundred bytes per flow.
 const DefaultMaxFlows = 2_000_000
 
 // ErrNothingRead says no input could be read at all.

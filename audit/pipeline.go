@@ -22,7 +22,7 @@ type PipelineConfig struct {
 	Workers int
 	// OnFlow, when set, is told of every finished flow and its verdict
 	// (live mode streams findings from it). It runs in a worker goroutine:
-	// it must be safe for concurrent use and must not keep f.
+	// it must be safe for concurrent use and must not keep f or r.Matches.
 	OnFlow func(f *classify.Flow, r classify.Result)
 	// Adjust, when set, may correct a finished flow before it is
 	// classified: a live engine that sees only some packets of a flow in
@@ -42,6 +42,7 @@ type Pipeline struct {
 	eng     *classify.Engine  // one worker
 	sharded *classify.Sharded // several
 	cols    []*lockedCollector
+	matches [][]int // per worker: the last result's Matches, reused
 }
 
 // lockedCollector lets a report be built while workers add flows (live
@@ -63,6 +64,7 @@ func NewPipeline(cfg PipelineConfig) *Pipeline {
 	for range cfg.Workers {
 		p.cols = append(p.cols, &lockedCollector{Collector: report.NewCollector(p.m)})
 	}
+	p.matches = make([][]int, cfg.Workers)
 	ecfg := classify.Config{Timeouts: cfg.Timeouts, MaxFlows: cfg.MaxFlows, ServerPorts: p.m.ServerPorts()}
 	if cfg.Workers == 1 {
 		ecfg.Sink = func(f *classify.Flow) { p.finished(0, f, p.eng) }
@@ -81,7 +83,10 @@ func (p *Pipeline) finished(worker int, f *classify.Flow, parents classify.Paren
 	if p.cfg.Adjust != nil {
 		p.cfg.Adjust(f)
 	}
-	r := p.m.Classify(f, parents)
+	// The collector does not keep r.Matches: the next flow of this worker
+	// reuses the slice.
+	r := p.m.ClassifyInto(f, parents, p.matches[worker])
+	p.matches[worker] = r.Matches
 	c := p.cols[worker]
 	c.Lock()
 	c.Add(f, r)

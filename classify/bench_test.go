@@ -68,7 +68,7 @@ func BenchmarkClassify(b *testing.B) {
 		tcpSeg(b, c, s, 40000, 443, 64, 1, "S", 100, 0, nil),
 		tcpSeg(b, s, c, 443, 40000, 64, 2, "SA", 500, 101, nil))
 	e.Finish()
-	flow.SNI = "login.microsoftonline.com"
+	flow.more = &flowMore{sni: "login.microsoftonline.com"}
 	b.ReportAllocs()
 	for b.Loop() {
 		m.Classify(flow, e)

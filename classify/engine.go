@@ -62,6 +62,7 @@ type Engine struct {
 	stats   Stats
 	scratch []byte
 	servers portBits
+	ifaces  ifaceIDs
 }
 
 // portBits is a set of ports.
@@ -83,7 +84,7 @@ func New(cfg Config) *Engine {
 		sink = func(*Flow) {}
 	}
 	e.table = newTable(cfg.Timeouts, cfg.MaxFlows, func(f *Flow) {
-		if f.evicted {
+		if f.has(bitEvicted) {
 			e.stats.Evicted++
 		}
 		sink(f)
@@ -146,7 +147,7 @@ func (e *Engine) decoded(cp *capture.Packet, st packet.Status) {
 		e.frags.sweep(now)
 	}
 	e.learn.Learn(p, now)
-	iface := uint64(cp.Iface)<<32 | uint64(p.IfaceHint)
+	iface := e.ifaces.id(uint64(cp.Iface)<<32 | uint64(p.IfaceHint))
 
 	if p.Fragment && p.FragOffset != 0 {
 		e.stats.Fragments++
@@ -169,7 +170,7 @@ func (e *Engine) decoded(cp *capture.Packet, st packet.Status) {
 		e.setOriginator(f, p, srcIsA)
 	}
 	fromOrig := srcIsA == f.origIsA
-	if f.isDuplicate(p, fromOrig, now, iface) {
+	if e.table.isDuplicate(f, p, fromOrig, now, iface) {
 		e.stats.Duplicates++
 		return
 	}
@@ -240,7 +241,7 @@ func (e *Engine) setOriginator(f *Flow, p *packet.Parsed, srcIsA bool) {
 	}
 	f.origIsA = srcIsA == senderIsOrig
 	if f.Flipped {
-		f.addHistory('^', true)
+		f.addHistory(e.table, '^', true)
 	}
 }
 
@@ -279,7 +280,6 @@ func (e *Engine) tcp(f *Flow, p *packet.Parsed, fromOrig bool) timeoutClass {
 		}
 	} else {
 		ep.seqValid = true
-		ep.startSeq = p.Seq
 		ep.nextSeq = p.Seq + segLen
 	}
 	if !rexmit {
@@ -287,7 +287,7 @@ func (e *Engine) tcp(f *Flow, p *packet.Parsed, fromOrig bool) timeoutClass {
 	}
 	tcpUpdate(ep, peer, fromOrig, flags, &f.tcpO.state, p.PayloadLen)
 	zeroWin := p.Window == 0 && flags&(flagSYN|flagFIN|flagRST) == 0
-	tcpHistory(ep, fromOrig, flags, p.PayloadLen, rexmit, zeroWin, f.addHistory)
+	tcpHistory(ep, fromOrig, flags, p.PayloadLen, rexmit, zeroWin, func(c byte, orig bool) { f.addHistory(e.table, c, orig) })
 
 	if len(p.Payload) > 0 && flags&flagRST == 0 {
 		dataSeq := p.Seq
@@ -297,8 +297,9 @@ func (e *Engine) tcp(f *Flow, p *packet.Parsed, fromOrig bool) timeoutClass {
 		if fromOrig && p.SrcPort != 53 && p.DstPort != 53 {
 			e.clientData(f, dataSeq, p.Payload)
 		}
-	} else if flags&flagSYN != 0 && fromOrig && !f.names.based {
-		f.names.base, f.names.based = p.Seq+1, true
+	} else if flags&flagSYN != 0 && fromOrig && !f.has(bitNameBased) {
+		f.nameBase = p.Seq + 1
+		f.bits |= bitNameBased
 	}
 
 	switch {
@@ -380,13 +381,14 @@ func (e *Engine) icmpError(p *packet.Parsed, now int64) {
 	}
 	v6 := p.Proto == 58
 	aboutOrig := srcIsA == f.origIsA
+	m := f.extra(e.table)
 	if !f.ICMPError && blocksFlow(v6, p.ICMPType, p.ICMPCode) {
 		f.ICMPError = true
-		f.ICMPErrType, f.ICMPErrCode, f.ICMPErrV6 = p.ICMPType, p.ICMPCode, v6
-		f.ICMPErrFrom = p.Src
-		f.ICMPErrAboutOrig = aboutOrig
+		m.icmpErrType, m.icmpErrCode, m.icmpErrV6 = p.ICMPType, p.ICMPCode, v6
+		m.icmpErrFrom = p.Src
+		m.icmpErrAboutOrig = aboutOrig
 	}
-	f.ICMPErrPackets++
+	m.icmpErrPackets++
 	f.Last = now
 	if isNew {
 		src, _ := f.Orig()

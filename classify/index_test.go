@@ -9,8 +9,10 @@ import (
 // so probe runs collide and wrap) agree with a Go map.
 func TestFlowIndexAgainstMap(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	ix := newFlowIndex()
+	store := new(slabs[Flow])
+	ix := newFlowIndex(store)
 	want := map[flowKey]*Flow{}
+	hash := map[*Flow]uint64{}
 	var live []*Flow
 	for step := range 20000 {
 		if len(live) > 0 && r.IntN(3) == 0 {
@@ -18,7 +20,7 @@ func TestFlowIndexAgainstMap(t *testing.T) {
 			f := live[i]
 			live[i] = live[len(live)-1]
 			live = live[:len(live)-1]
-			ix.del(f)
+			ix.del(f, hash[f])
 			delete(want, f.key)
 		} else {
 			var k flowKey
@@ -27,8 +29,10 @@ func TestFlowIndexAgainstMap(t *testing.T) {
 			if _, dup := want[k]; dup {
 				continue
 			}
-			f := &Flow{key: k, hash: uint64(r.IntN(512)) * 0x9e3779b97f4a7c15} // many equal hashes
-			ix.put(f)
+			id, f := store.alloc()
+			f.id, f.key = id, k
+			hash[f] = uint64(uint32(r.IntN(512))*0x9e3779b9) << 32 // many equal hashes, anywhere in the slots
+			ix.put(f, hash[f])
 			want[k] = f
 			live = append(live, f)
 		}
@@ -37,7 +41,7 @@ func TestFlowIndexAgainstMap(t *testing.T) {
 				t.Fatalf("step %d: %d in the index, %d in the map", step, ix.n, len(want))
 			}
 			for k, f := range want {
-				if got := ix.get(&k, f.hash); got != f {
+				if got := ix.get(&k, hash[f]); got != f {
 					t.Fatalf("step %d: lost a flow", step)
 				}
 			}

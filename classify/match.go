@@ -277,14 +277,22 @@ type Result struct {
 
 // Classify gives a finished flow its verdict.
 func (m *Matcher) Classify(f *Flow, parents Parents) Result {
+	// A fresh slice per flow: several workers classify at once.
+	return m.ClassifyInto(f, parents, make([]int, 0, 4))
+}
+
+// ClassifyInto is Classify with the result's Matches appended to
+// matches[:0]: a caller that classifies flow after flow in one goroutine
+// and does not keep Matches passes the previous result's, and classifying
+// allocates nothing for it (a scan ends millions of flows).
+func (m *Matcher) ClassifyInto(f *Flow, parents Parents, matches []int) Result {
 	src, _ := f.Orig()
 	dst, dport := f.Resp()
 	srcInt, dstInt := m.Internal(src), m.Internal(dst)
 	srcSet, dstSet := m.addrRoles(src), m.addrRoles(dst)
 	names := f.Names()
 	r := Result{SrcRoles: srcSet, DstRoles: dstSet}
-	// A fresh slice per flow: several workers classify at once.
-	matches := make([]int, 0, 4)
+	matches = matches[:0]
 
 	proto := f.Proto
 	if proto == 58 {
@@ -292,12 +300,13 @@ func (m *Matcher) Classify(f *Flow, parents Parents) Result {
 	}
 	exposure, notRequired := -1, -1
 	best, bestIdx, bestAssumed := 0, -1, false
-	for _, i := range m.candidates(proto, dport, f.ConnectPort) {
+	connect, connectPort := f.connect()
+	for _, i := range m.candidates(proto, dport, connectPort) {
 		c := &m.reqs[i]
 		if !m.portMatches(c, f, src, dst, dport, parents) {
 			// Through an HTTP proxy, the CONNECT target is the real
 			// destination of the tunnel.
-			if f.Connect != "" && len(c.e.Hosts) > 0 && c.e.Ports.Contains(f.ConnectPort) &&
+			if connect != "" && len(c.e.Hosts) > 0 && c.e.Ports.Contains(connectPort) &&
 				m.roleMatch(c.from, srcInt, srcSet) != noMatch && m.namesMatch(c.e.Hosts, f.connectName()) &&
 				!c.flags.Has(catalog.FlagNotRequired) && !c.flags.Has(catalog.FlagInternalOnly) {
 				matches = append(matches, i)

@@ -13,19 +13,18 @@ const (
 	dnsStreamLimit    = 64 << 10 // one DNS message over TCP is at most 64 KiB
 )
 
-// nameState is what a flow keeps to learn names from its payload.
-// The reassembly buffer is allocated only when a message spans segments,
-// and dropped as soon as the names are found: most flows never need one.
-type nameState struct {
-	base   uint32 // sequence number of the originator's first payload byte
-	based  bool
-	done   bool
-	stream *streamPrefix // the originator's first bytes, while a message is incomplete
-}
+// A flow keeps, to learn names from its payload, the sequence number of
+// the originator's first payload byte (Flow.nameBase, bitNameBased), and
+// whether it is done (bitNamesDone). The reassembly buffer
+// (flowMore.stream) is allocated only when a message spans segments, and
+// dropped as soon as the names are found: most flows never need one.
 
-func (n *nameState) release() {
-	n.done = true
-	n.stream = nil
+// namesDone stops learning names from the flow's payload.
+func (f *Flow) namesDone() {
+	f.bits |= bitNamesDone
+	if f.more != nil {
+		f.more.stream = nil
+	}
 }
 
 // clientData looks at the originator's TCP payload for a ClientHello or an
@@ -33,32 +32,36 @@ func (n *nameState) release() {
 // hold the whole message and need no copy. After a proxy's CONNECT request
 // it goes on to the ClientHello sent through the tunnel.
 func (e *Engine) clientData(f *Flow, seq uint32, payload []byte) {
-	n := &f.names
-	if n.done {
+	if f.has(bitNamesDone) {
 		return
 	}
-	if n.stream == nil && (!n.based || seq == n.base) {
+	var s *streamPrefix
+	if f.more != nil {
+		s = f.more.stream
+	}
+	if s == nil && (!f.has(bitNameBased) || seq == f.nameBase) {
 		done, skip := e.parseClient(f, payload)
 		if done {
-			n.release()
+			f.namesDone()
 			return
 		}
 		if skip > 0 {
 			// The CONNECT head is complete: the tunnel's bytes start after it.
-			n.base, n.based = seq+uint32(skip), true
+			f.nameBase = seq + uint32(skip)
+			f.bits |= bitNameBased
 			if rest := payload[skip:]; len(rest) > 0 {
-				e.clientData(f, n.base, rest)
+				e.clientData(f, f.nameBase, rest)
 			}
 			return
 		}
 	}
-	if n.stream == nil {
-		n.stream = &streamPrefix{}
-		if n.based {
-			n.stream.base, n.stream.based = n.base, true
+	if s == nil {
+		s = &streamPrefix{}
+		if f.has(bitNameBased) {
+			s.base, s.based = f.nameBase, true
 		}
+		f.extra(e.table).stream = s
 	}
-	s := n.stream
 	stream := s.add(seq, payload, clientPrefixLimit)
 	if stream == nil {
 		return
@@ -71,7 +74,7 @@ func (e *Engine) clientData(f *Flow, seq uint32, payload []byte) {
 		}
 	}
 	if done || s.have >= clientPrefixLimit {
-		n.release()
+		f.namesDone()
 	}
 }
 
@@ -84,24 +87,25 @@ func (e *Engine) parseClient(f *Flow, stream []byte) (done bool, skip int) {
 		sni, _, status := tls.ClientHelloSNI(stream)
 		switch status {
 		case tls.Found:
-			f.SNI = e.lowerString(sni)
+			f.extra(e.table).sni = e.lowerString(sni)
 			e.stats.SNI++
 			return true, 0
 		case tls.NeedMore:
 			return false, 0
 		}
 		return true, 0
-	case f.Connect == "" && looksLikeHTTP(stream):
+	case (f.more == nil || f.more.connect == "") && looksLikeHTTP(stream):
 		req, status := http.Request(stream)
 		switch status {
 		case http.Found:
 			e.stats.HTTP++
 			if len(req.ConnectHost) == 0 && len(req.Host) > 0 {
-				f.HTTPHost = e.lowerString(req.Host)
+				f.extra(e.table).httpHost = e.lowerString(req.Host)
 			}
 			if len(req.ConnectHost) > 0 {
-				f.Connect = e.lowerString(req.ConnectHost)
-				f.ConnectPort = parsePort(req.ConnectPort)
+				m := f.extra(e.table)
+				m.connect = e.lowerString(req.ConnectHost)
+				m.connectPort = parsePort(req.ConnectPort)
 				return false, req.HeaderEnd
 			}
 			return true, 0

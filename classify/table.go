@@ -33,36 +33,45 @@ const (
 )
 
 // flowList is a doubly linked list of flows of one timeout class, in the
-// order they were put on it (Flow.listed). A packet of a flow does not move
-// it (that cost two cache misses on its neighbours per packet); instead a
-// flow found at the front with newer activity than when it was listed is
-// moved to the back then. Since the others were listed later, a front flow
-// listed within the timeout means no flow of the list has expired.
-type flowList struct{ head, tail *Flow }
+// order they were put on it (Flow.listed). Links are flow numbers (Flow.id;
+// 0: none). A packet of a flow does not move it (that cost two cache misses
+// on its neighbours per packet); instead a flow found at the front with
+// newer activity than when it was listed is moved to the back then. Since
+// the others were listed later, a front flow listed within the timeout
+// means no flow of the list has expired.
+type flowList struct{ head, tail uint32 }
 
-func (l *flowList) remove(f *Flow) {
-	if f.prev != nil {
-		f.prev.next = f.next
+func (t *table) remove(l *flowList, f *Flow) {
+	if f.prev != 0 {
+		t.store.at(f.prev).next = f.next
 	} else {
 		l.head = f.next
 	}
-	if f.next != nil {
-		f.next.prev = f.prev
+	if f.next != 0 {
+		t.store.at(f.next).prev = f.prev
 	} else {
 		l.tail = f.prev
 	}
-	f.prev, f.next = nil, nil
+	f.prev, f.next = 0, 0
 }
 
-func (l *flowList) pushBack(f *Flow) {
+func (t *table) pushBack(l *flowList, f *Flow) {
 	f.listed = f.Last
-	f.prev, f.next = l.tail, nil
-	if l.tail != nil {
-		l.tail.next = f
+	f.prev, f.next = l.tail, 0
+	if l.tail != 0 {
+		t.store.at(l.tail).next = f.id
 	} else {
-		l.head = f
+		l.head = f.id
 	}
-	l.tail = f
+	l.tail = f.id
+}
+
+// front returns the oldest flow of list l, nil if it is empty.
+func (t *table) front(l *flowList) *Flow {
+	if l.head == 0 {
+		return nil
+	}
+	return t.store.at(l.head)
 }
 
 // table holds the active flows.
@@ -71,7 +80,9 @@ type table struct {
 	lists    [numClasses]flowList
 	timeouts [numClasses]int64
 	limit    int
-	free     []*Flow
+	store    *slabs[Flow]
+	dupRings slabs[dupRing]
+	freeMore []*flowMore
 	sink     func(*Flow)
 
 	evictedByLimit uint64
@@ -86,7 +97,8 @@ func newTable(t Timeouts, limit int, sink func(*Flow)) *table {
 		}
 		return int64(v)
 	}
-	tb := &table{flows: newFlowIndex(), limit: limit, sink: sink}
+	tb := &table{store: new(slabs[Flow]), limit: limit, sink: sink}
+	tb.flows = newFlowIndex(tb.store)
 	tb.timeouts[classHalfOpen] = pick(t.TCPHalfOpen, DefaultTimeouts.TCPHalfOpen)
 	tb.timeouts[classEstablished] = pick(t.TCPEstablished, DefaultTimeouts.TCPEstablished)
 	tb.timeouts[classClosed] = pick(t.TCPClosed, DefaultTimeouts.TCPClosed)
@@ -100,18 +112,22 @@ func (t *table) newFlow(k flowKey, h uint64, now int64) *Flow {
 	if t.limit > 0 && t.flows.n >= t.limit {
 		t.evictOldest()
 	}
-	var f *Flow
-	if n := len(t.free); n > 0 {
-		f = t.free[n-1]
-		t.free = t.free[:n-1]
-		*f = Flow{}
-	} else {
-		f = new(Flow)
-	}
-	f.key, f.hash = k, h
+	id, f := t.store.alloc()
+	f.id, f.key = id, k
 	f.First, f.Last = now, now
-	t.flows.put(f)
+	t.flows.put(f, h)
 	return f
+}
+
+// newMore returns a zeroed flowMore, reusing a finished flow's.
+func (t *table) newMore() *flowMore {
+	if n := len(t.freeMore); n > 0 {
+		m := t.freeMore[n-1]
+		t.freeMore = t.freeMore[:n-1]
+		*m = flowMore{}
+		return m
+	}
+	return new(flowMore)
 }
 
 // live returns the flow of key k, nil if there is none or if it went idle
@@ -127,26 +143,25 @@ func (t *table) live(k *flowKey, h uint64, now int64) *Flow {
 	return f
 }
 
-// touch records activity of a flow: a new flow, or one whose class changed,
-// goes to the back of its class's list; otherwise it stays where it is.
+// touch moves a flow to the back of the list of its (possibly new) class.
 func (t *table) touch(f *Flow, c timeoutClass, inList bool) {
 	if inList {
 		if f.class == c {
-			return
+			return // see flowList
 		}
-		t.lists[f.class].remove(f)
+		t.remove(&t.lists[f.class], f)
 	}
 	f.class = c
-	t.lists[c].pushBack(f)
+	t.pushBack(&t.lists[c], f)
 }
 
 // settle moves the flows at the front of l that were active since they
 // were listed to the back, until the front is the least recently active.
 // stop bounds the work: it returns at the first front flow listed after it.
-func (l *flowList) settle(stop int64) {
-	for f := l.head; f != nil && f.listed <= stop && f.Last > f.listed; f = l.head {
-		l.remove(f)
-		l.pushBack(f)
+func (t *table) settle(l *flowList, stop int64) {
+	for f := t.front(l); f != nil && f.listed <= stop && f.Last > f.listed; f = t.front(l) {
+		t.remove(l, f)
+		t.pushBack(l, f)
 	}
 }
 
@@ -156,8 +171,12 @@ func (t *table) expire(now int64) {
 	for c := range t.lists {
 		l := &t.lists[c]
 		stop := now - t.timeouts[c] - 1
-		for l.settle(stop); l.head != nil && now-l.head.Last > t.timeouts[c]; l.settle(stop) {
-			t.end(l.head)
+		for t.settle(l, stop); ; t.settle(l, stop) {
+			f := t.front(l)
+			if f == nil || now-f.Last <= t.timeouts[c] {
+				break
+			}
+			t.end(f)
 			t.expired++
 		}
 	}
@@ -168,9 +187,9 @@ func (t *table) expire(now int64) {
 // the least recently active of the others.
 func (t *table) evictOldest() {
 	for _, c := range []timeoutClass{classHalfOpen, classDatagram, classClosed, classEstablished} {
-		t.lists[c].settle(math.MaxInt64)
-		if f := t.lists[c].head; f != nil {
-			f.evicted = true
+		t.settle(&t.lists[c], math.MaxInt64)
+		if f := t.front(&t.lists[c]); f != nil {
+			f.bits |= bitEvicted
 			t.end(f)
 			t.evictedByLimit++
 			return
@@ -180,19 +199,32 @@ func (t *table) evictOldest() {
 
 // end removes a flow, hands it to the sink, and keeps it for reuse.
 func (t *table) end(f *Flow) {
-	t.lists[f.class].remove(f)
-	t.flows.del(f)
+	t.remove(&t.lists[f.class], f)
+	t.flows.del(f, hashKey(&f.key))
 	t.sink(f)
-	f.names.release()
-	t.free = append(t.free, f)
+	if f.more != nil {
+		f.more.stream = nil // the reassembly buffer is not recycled
+		t.freeMore = append(t.freeMore, f.more)
+		f.more = nil
+	}
+	if f.dups != 0 {
+		t.dupRings.release(f.dups)
+		f.dups = 0
+	}
+	f.DNSNames = nil
+	t.store.release(f.id)
 }
 
 // flush ends every flow (end of input). Reports sort what they show, so
-// the order here does not matter.
+// the order here does not matter. It then lets go of the flows kept for
+// reuse and of the index: the report is built after the input ends, and a
+// full table (hundreds of MiB) would otherwise add to that peak.
 func (t *table) flush() {
 	for c := range t.lists {
-		for f := t.lists[c].head; f != nil; f = t.lists[c].head {
+		for f := t.front(&t.lists[c]); f != nil; f = t.front(&t.lists[c]) {
 			t.end(f)
 		}
 	}
+	t.store, t.dupRings, t.freeMore = new(slabs[Flow]), slabs[dupRing]{}, nil
+	t.flows = newFlowIndex(t.store)
 }

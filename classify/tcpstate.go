@@ -23,15 +23,15 @@ const (
 	flagACK = 0x10
 )
 
+// tcpEndpoint is one side of a TCP connection (24 bytes: two per flow).
 type tcpEndpoint struct {
-	state, prev tcpEndpointState
 	size        uint64 // payload bytes sent (Zeek's endpoint size, from sequence numbers; here: bytes seen)
-	startSeq    uint32
 	nextSeq     uint32 // highest sequence number sent + 1 (with SYN/FIN counting as one)
-	seqValid    bool
-	histSeen    uint16 // which history letters this side already has
 	rexmits     uint32 // retransmissions seen (for the scaled 'T' entries)
 	zeroWins    uint32 // zero windows seen (for the scaled 'W' entries)
+	state, prev tcpEndpointState
+	histSeen    uint8 // which history letters this side already has
+	seqValid    bool
 }
 
 func (e *tcpEndpoint) set(s tcpEndpointState) {
@@ -204,7 +204,7 @@ func synThenReset(h []byte) bool {
 // the responder; each is recorded once per side, except retransmissions
 // and zero windows, recorded again at 10, 100, 1000... occurrences.
 const (
-	histSYN uint16 = 1 << iota
+	histSYN uint8 = 1 << iota
 	histSYNACK
 	histACK
 	histData
@@ -216,7 +216,7 @@ const (
 
 // tcpHistory records the history letters one segment adds.
 func tcpHistory(ep *tcpEndpoint, isOrig bool, flags uint8, payloadLen int, rexmit, zeroWin bool, add func(byte, bool)) {
-	check := func(bit uint16, c byte) {
+	check := func(bit uint8, c byte) {
 		if ep.histSeen&bit == 0 {
 			ep.histSeen |= bit
 			add(c, isOrig)

@@ -22,6 +22,7 @@ const (
 // engine does, and returns conn_state and history.
 func runTCP(segs []seg) (ConnState, string) {
 	f := &Flow{Proto: 6}
+	tb := newTable(Timeouts{}, 0, nil) // for a history longer than the Flow holds
 	for _, s := range segs {
 		ep, peer := &f.tcpO, &f.tcpR
 		if !s.orig {
@@ -29,7 +30,7 @@ func runTCP(segs []seg) (ConnState, string) {
 		}
 		ep.size += uint64(s.data)
 		tcpUpdate(ep, peer, s.orig, s.flags, &f.tcpO.state, s.data)
-		tcpHistory(ep, s.orig, s.flags, s.data, false, false, f.addHistory)
+		tcpHistory(ep, s.orig, s.flags, s.data, false, false, func(c byte, orig bool) { f.addHistory(tb, c, orig) })
 	}
 	return f.State(), f.History()
 }

@@ -259,7 +259,7 @@ func (c *Collector) Add(f *classify.Flow, r classify.Result) {
 // flowNames is f.Names() without its allocation for a flow that has no
 // name (most of a gateway's, and every unanswered attempt).
 func flowNames(f *classify.Flow) []classify.Name {
-	if f.Connect == "" && f.SNI == "" && f.HTTPHost == "" && f.DNSNames == nil {
+	if !f.HasNames() {
 		return nil
 	}
 	return f.Names()

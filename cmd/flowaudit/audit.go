@@ -22,7 +22,7 @@ func auditCmd(args []string, stdout, stderr io.Writer) error {
 	format := fs.String("format", "text", "report format: text, json or markdown")
 	out := fs.StringP("output", "o", "", "write the report to `FILE` instead of standard output")
 	failOn := fs.String("fail-on", "", "exit 1 when any finding of these verdicts exists: comma-separated from blocked, unexpected, undocumented-port, exposure, not-required")
-	maxFlows := fs.Int("max-flows", audit.DefaultMaxFlows, "flows tracked at once; beyond it the least active are ended early (counted in the report)")
+	maxFlows := fs.Int("max-flows", audit.DefaultMaxFlows, "flows tracked at once; beyond it the least active are ended early (counted in the report). Memory is held near 100 MiB + 300 bytes per flow (GOMEMLIMIT overrides)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to `FILE`")
 	memProfile := fs.String("memprofile", "", "write a heap profile to `FILE` at the end")
 	noProgress := fs.Bool("no-progress", false, "no progress bar, even on a terminal")
@@ -65,6 +65,7 @@ func auditCmd(args []string, stdout, stderr io.Writer) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
+	setMemoryLimit(*maxFlows)
 	opts := audit.Options{Files: fs.Args(), Catalog: cat, Site: site, MaxFlows: *maxFlows, Workers: *workers,
 		Problem: func(p *capture.Problem) { fmt.Fprintf(stderr, "flowaudit: %s\n", p.Error()) }}
 	if !*noProgress {
