@@ -108,11 +108,11 @@ func (e *Engine) Finish() { e.table.flush() }
 
 // Packet processes one captured packet.
 func (e *Engine) Packet(cp *capture.Packet) {
-	e.decoded(cp, e.p.Decode(uint32(cp.Link), cp.Data))
+	e.decoded(cp, &e.p, e.p.Decode(uint32(cp.Link), cp.Data))
 }
 
-// decoded processes a packet already decoded into e.p, with status st.
-func (e *Engine) decoded(cp *capture.Packet, st packet.Status) {
+// decoded processes a packet already decoded into p, with status st.
+func (e *Engine) decoded(cp *capture.Packet, p *packet.Parsed, st packet.Status) {
 	now := cp.Time
 	e.stats.Packets++
 	e.stats.Bytes += uint64(len(cp.Data))
@@ -122,7 +122,6 @@ func (e *Engine) decoded(cp *capture.Packet, st packet.Status) {
 	if now > e.stats.Last {
 		e.stats.Last = now
 	}
-	p := &e.p
 	switch st {
 	case packet.OK:
 	case packet.NotIP:
@@ -408,21 +407,10 @@ func (e *Engine) icmpError(p *packet.Parsed, now int64) {
 // requirements follow (Matcher.WatchPorts).
 func (e *Engine) SetWatchPorts(ports []uint16) { e.learn.SetWatchPorts(ports) }
 
-// Learn feeds the engine's learner a packet whose flow another engine owns
-// (Sharded): the DNS answers and port uses in it, nothing else.
-func (e *Engine) Learn(cp *capture.Packet) {
-	p := &e.p
-	switch p.Decode(uint32(cp.Link), cp.Data) {
-	case packet.OK:
-	case packet.Truncated:
-		if p.IPVersion == 0 {
-			return
-		}
-	default:
-		return
-	}
-	e.learn.Learn(p, cp.Time)
-}
+// learnOnly feeds the engine's learner a packet whose flow another engine
+// owns (Sharded), decoded into p: the DNS answers and port uses in it,
+// nothing else.
+func (e *Engine) learnOnly(p *packet.Parsed, now int64) { e.learn.Learn(p, now) }
 
 // SeenBefore implements Parents.
 func (e *Engine) SeenBefore(a, b netip.Addr, port uint16, before int64) bool {
