@@ -1,6 +1,10 @@
 package classify
 
-import "github.com/flowaudit/flowaudit/classify/packet"
+import (
+	"encoding/binary"
+
+	"github.com/flowaudit/flowaudit/classify/packet"
+)
 
 // A capture taken on a gateway (tcpdump -i any) holds each forwarded packet
 // twice: once on its way in, once on its way out. Counted twice, it would
@@ -29,7 +33,9 @@ type dupRing struct {
 // dupWindow is how far apart the two copies of a forwarded packet may be.
 const dupWindow = int64(200e6) // 200 ms
 
-func signature(p *packet.Parsed, fromOrig bool) uint64 {
+// signature identifies a packet among those of its flow; head is
+// payloadHead(p.Payload).
+func signature(p *packet.Parsed, fromOrig bool, head uint64) uint64 {
 	h := uint64(14695981039346656037)
 	mix := func(v uint64) {
 		h ^= v
@@ -42,11 +48,18 @@ func signature(p *packet.Parsed, fromOrig bool) uint64 {
 	mix(uint64(p.Seq)<<32 | uint64(p.Ack))
 	mix(uint64(p.TCPFlags)<<32 | uint64(p.IPLen))
 	mix(uint64(p.PayloadLen)<<16 | uint64(p.ICMPType)<<8 | uint64(p.ICMPCode))
-	n := min(len(p.Payload), 16)
-	for _, b := range p.Payload[:n] {
-		mix(uint64(b))
-	}
+	mix(head)
 	return h
+}
+
+// payloadHead folds the first 16 bytes of a payload (fewer if shorter) into
+// a word for signature. The sharded reader computes it while the packet is
+// in its CPU's cache, so that the engine does not touch the payload of
+// most packets at all.
+func payloadHead(b []byte) uint64 {
+	var w [16]byte
+	copy(w[:], b)
+	return binary.LittleEndian.Uint64(w[:8])*0x9e3779b97f4a7c15 ^ binary.LittleEndian.Uint64(w[8:])
 }
 
 func isCopy(rsig uint64, rt int64, riface ifaceID, sig uint64, now int64, iface ifaceID) bool {
@@ -55,8 +68,8 @@ func isCopy(rsig uint64, rt int64, riface ifaceID, sig uint64, now int64, iface 
 
 // isDuplicate reports whether this packet is a copy, captured on another
 // interface, of one the flow just carried; otherwise it remembers it.
-func (t *table) isDuplicate(f *Flow, p *packet.Parsed, fromOrig bool, now int64, iface ifaceID) bool {
-	sig := signature(p, fromOrig)
+func (t *table) isDuplicate(f *Flow, p *packet.Parsed, fromOrig bool, now int64, iface ifaceID, head uint64) bool {
+	sig := signature(p, fromOrig, head)
 	if f.nextSig == 0 && f.dups == 0 {
 		// The flow's first packet: nothing to compare with.
 		f.sig0, f.t0, f.iface0, f.nextSig = sig, now, iface, 1

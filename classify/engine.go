@@ -108,11 +108,13 @@ func (e *Engine) Finish() { e.table.flush() }
 
 // Packet processes one captured packet.
 func (e *Engine) Packet(cp *capture.Packet) {
-	e.decoded(cp, &e.p, e.p.Decode(uint32(cp.Link), cp.Data))
+	st := e.p.Decode(uint32(cp.Link), cp.Data)
+	e.decoded(cp, &e.p, st, payloadHead(e.p.Payload))
 }
 
-// decoded processes a packet already decoded into p, with status st.
-func (e *Engine) decoded(cp *capture.Packet, p *packet.Parsed, st packet.Status) {
+// decoded processes a packet already decoded into p, with status st; head
+// is payloadHead(p.Payload).
+func (e *Engine) decoded(cp *capture.Packet, p *packet.Parsed, st packet.Status, head uint64) {
 	now := cp.Time
 	e.stats.Packets++
 	e.stats.Bytes += uint64(len(cp.Data))
@@ -150,7 +152,7 @@ func (e *Engine) decoded(cp *capture.Packet, p *packet.Parsed, st packet.Status)
 
 	if p.Fragment && p.FragOffset != 0 {
 		e.stats.Fragments++
-		e.fragment(p, now, iface)
+		e.fragment(p, now, iface, head)
 		return
 	}
 	if (p.Proto == 1 || p.Proto == 58) && p.Quoted.Valid && isICMPError(p.Proto == 58, p.ICMPType) {
@@ -169,7 +171,7 @@ func (e *Engine) decoded(cp *capture.Packet, p *packet.Parsed, st packet.Status)
 		e.setOriginator(f, p, srcIsA)
 	}
 	fromOrig := srcIsA == f.origIsA
-	if e.table.isDuplicate(f, p, fromOrig, now, iface) {
+	if e.table.isDuplicate(f, p, fromOrig, now, iface, head) {
 		e.stats.Duplicates++
 		return
 	}

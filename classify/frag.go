@@ -50,7 +50,7 @@ func (t *fragTable) first(p *packet.Parsed, k flowKey, fromOrig bool, now int64)
 }
 
 // fragment credits a later fragment to its flow.
-func (e *Engine) fragment(p *packet.Parsed, now int64, iface ifaceID) {
+func (e *Engine) fragment(p *packet.Parsed, now int64, iface ifaceID, head uint64) {
 	fk := makeFragKey(p.Src, p.Dst, p.IPID, p.Proto)
 	fe := e.frags.m[fk]
 	if fe == nil {
@@ -66,7 +66,7 @@ func (e *Engine) fragment(p *packet.Parsed, now int64, iface ifaceID) {
 	if f == nil {
 		return
 	}
-	if e.table.isDuplicate(f, p, fe.fromOrig, now, iface) {
+	if e.table.isDuplicate(f, p, fe.fromOrig, now, iface, head) {
 		e.stats.Duplicates++
 		return
 	}

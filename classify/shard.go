@@ -64,7 +64,8 @@ type batch struct {
 	pkts      []capture.Packet
 	parsed    []packet.Parsed // each packet as the reader decoded it
 	status    []packet.Status
-	learnOnly []bool // the engine only learns from it: another engine owns its flow
+	heads     []uint64 // payloadHead of each
+	learnOnly []bool   // the engine only learns from it: another engine owns its flow
 	holds     []*capture.Hold
 	buf       []byte
 }
@@ -83,7 +84,7 @@ func NewSharded(n int, cfg Config, watch []uint16, sink func(worker int, f *Flow
 	s.free = make(chan *batch, (n-1)*(batchesQueue+2))
 	for range (n - 1) * (batchesQueue + 2) {
 		s.free <- &batch{pkts: make([]capture.Packet, 0, batchPackets), parsed: make([]packet.Parsed, 0, batchPackets),
-			status: make([]packet.Status, 0, batchPackets), learnOnly: make([]bool, 0, batchPackets), buf: make([]byte, 0, batchBytes)}
+			status: make([]packet.Status, 0, batchPackets), heads: make([]uint64, 0, batchPackets), learnOnly: make([]bool, 0, batchPackets), buf: make([]byte, 0, batchBytes)}
 	}
 	for i := range n {
 		c := cfg
@@ -110,7 +111,7 @@ func NewSharded(n int, cfg Config, watch []uint16, sink func(worker int, f *Flow
 					if b.learnOnly[i] {
 						e.learnOnly(&b.parsed[i], b.pkts[i].Time)
 					} else {
-						e.decoded(&b.pkts[i], &b.parsed[i], b.status[i])
+						e.decoded(&b.pkts[i], &b.parsed[i], b.status[i], b.heads[i])
 					}
 				}
 				for _, h := range b.holds {
@@ -120,7 +121,8 @@ func NewSharded(n int, cfg Config, watch []uint16, sink func(worker int, f *Flow
 				s.snap(worker, e)
 				clear(b.pkts) // drop references to released buffers
 				clear(b.parsed)
-				b.pkts, b.parsed, b.status, b.learnOnly, b.holds, b.buf = b.pkts[:0], b.parsed[:0], b.status[:0], b.learnOnly[:0], b.holds[:0], b.buf[:0]
+				b.pkts, b.parsed, b.status, b.heads = b.pkts[:0], b.parsed[:0], b.status[:0], b.heads[:0]
+				b.learnOnly, b.holds, b.buf = b.learnOnly[:0], b.holds[:0], b.buf[:0]
 				s.free <- b
 			}
 			e.Finish()
@@ -151,7 +153,7 @@ func (s *Sharded) Packet(cp *capture.Packet) {
 		s.add(w, cp, &e0.p, st, false)
 		return
 	}
-	e0.decoded(cp, &e0.p, st)
+	e0.decoded(cp, &e0.p, st, payloadHead(e0.p.Payload))
 	if s.inline++; s.inline == batchPackets {
 		s.inline = 0
 		s.active[0].Store(int64(e0.ActiveFlows()))
@@ -183,6 +185,11 @@ func (s *Sharded) add(w int, cp *capture.Packet, p *packet.Parsed, st packet.Sta
 	}
 	b.pkts = append(b.pkts, q)
 	b.status = append(b.status, st)
+	if !learnOnly {
+		b.heads = append(b.heads, payloadHead(p.Payload))
+	} else {
+		b.heads = append(b.heads, 0)
+	}
 	b.learnOnly = append(b.learnOnly, learnOnly)
 }
 
