@@ -40,7 +40,7 @@ func Run(o Options) (*report.Report, error) {
 	if pl.Workers() > 1 {
 		// Packets go to the workers without a copy: each batch holds the
 		// read buffers its packets point into.
-		copts.Holds = capture.NewHolds(0, 64)
+		copts.Holds = capture.NewHolds(256<<10, 64)
 	}
 	src, err := capture.OpenAll(o.Files, copts)
 	if err != nil {
