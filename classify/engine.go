@@ -109,12 +109,25 @@ func (e *Engine) Finish() { e.table.flush() }
 // Packet processes one captured packet.
 func (e *Engine) Packet(cp *capture.Packet) {
 	st := e.p.Decode(uint32(cp.Link), cp.Data)
-	e.decoded(cp, &e.p, st, payloadHead(e.p.Payload))
+	m := packetMeta{head: payloadHead(e.p.Payload)}
+	e.decoded(cp, &e.p, st, &m)
 }
 
-// decoded processes a packet already decoded into p, with status st; head
-// is payloadHead(p.Payload).
-func (e *Engine) decoded(cp *capture.Packet, p *packet.Parsed, st packet.Status, head uint64) {
+// packetMeta is what is derived from a decoded packet before its engine
+// processes it. The sharded reader computes it (it needs the key to pick
+// the engine, and the payload is in its CPU's cache), so the engine does
+// not compute it again.
+type packetMeta struct {
+	key    flowKey // the packet's own canonical flow key, when keyed
+	hash   uint64  // hashKey(&key)
+	srcIsA bool
+	keyed  bool
+	head   uint64 // payloadHead(p.Payload)
+}
+
+// decoded processes a packet already decoded into p, with status st.
+func (e *Engine) decoded(cp *capture.Packet, p *packet.Parsed, st packet.Status, m *packetMeta) {
+	head := m.head
 	now := cp.Time
 	e.stats.Packets++
 	e.stats.Bytes += uint64(len(cp.Data))
@@ -159,13 +172,15 @@ func (e *Engine) decoded(cp *capture.Packet, p *packet.Parsed, st packet.Status,
 		e.icmpError(p, now)
 		return
 	}
-	sport, dport := p.SrcPort, p.DstPort
-	k, srcIsA := makeKey(p.Src, p.Dst, sport, dport, p.Proto)
-	h := hashKey(&k)
-	f := e.table.live(&k, h, now)
+	if !m.keyed {
+		m.key, m.srcIsA = makeKey(p.Src, p.Dst, p.SrcPort, p.DstPort, p.Proto)
+		m.hash, m.keyed = hashKey(&m.key), true
+	}
+	k, h, srcIsA := &m.key, m.hash, m.srcIsA
+	f := e.table.live(k, h, now)
 	isNew := f == nil
 	if isNew {
-		f = e.table.newFlow(k, h, now)
+		f = e.table.newFlow(*k, h, now)
 		e.stats.Flows++
 		f.Proto = p.Proto
 		e.setOriginator(f, p, srcIsA)
@@ -177,7 +192,7 @@ func (e *Engine) decoded(cp *capture.Packet, p *packet.Parsed, st packet.Status,
 	}
 	var earlyPkts, earlyBytes uint64
 	if p.Fragment && p.MoreFragments {
-		earlyPkts, earlyBytes = e.frags.first(p, k, fromOrig, now)
+		earlyPkts, earlyBytes = e.frags.first(p, *k, fromOrig, now)
 	}
 	f.Last = now
 	if fromOrig {

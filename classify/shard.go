@@ -34,7 +34,8 @@ type Sharded struct {
 	watch   []uint16
 	active  []atomic.Int64
 	snaps   []statsSnap
-	inline  int // packets engine 0 took since its last snapshot
+	inline  int        // packets engine 0 took since its last snapshot
+	meta    packetMeta // of the packet being dispatched (owner)
 	work    []chan *batch
 	free    chan *batch
 	cur     []*batch
@@ -64,8 +65,8 @@ type batch struct {
 	pkts      []capture.Packet
 	parsed    []packet.Parsed // each packet as the reader decoded it
 	status    []packet.Status
-	heads     []uint64 // payloadHead of each
-	learnOnly []bool   // the engine only learns from it: another engine owns its flow
+	metas     []packetMeta
+	learnOnly []bool // the engine only learns from it: another engine owns its flow
 	holds     []*capture.Hold
 	buf       []byte
 }
@@ -84,7 +85,7 @@ func NewSharded(n int, cfg Config, watch []uint16, sink func(worker int, f *Flow
 	s.free = make(chan *batch, (n-1)*(batchesQueue+2))
 	for range (n - 1) * (batchesQueue + 2) {
 		s.free <- &batch{pkts: make([]capture.Packet, 0, batchPackets), parsed: make([]packet.Parsed, 0, batchPackets),
-			status: make([]packet.Status, 0, batchPackets), heads: make([]uint64, 0, batchPackets), learnOnly: make([]bool, 0, batchPackets), buf: make([]byte, 0, batchBytes)}
+			status: make([]packet.Status, 0, batchPackets), metas: make([]packetMeta, 0, batchPackets), learnOnly: make([]bool, 0, batchPackets), buf: make([]byte, 0, batchBytes)}
 	}
 	for i := range n {
 		c := cfg
@@ -111,7 +112,7 @@ func NewSharded(n int, cfg Config, watch []uint16, sink func(worker int, f *Flow
 					if b.learnOnly[i] {
 						e.learnOnly(&b.parsed[i], b.pkts[i].Time)
 					} else {
-						e.decoded(&b.pkts[i], &b.parsed[i], b.status[i], b.heads[i])
+						e.decoded(&b.pkts[i], &b.parsed[i], b.status[i], &b.metas[i])
 					}
 				}
 				for _, h := range b.holds {
@@ -121,7 +122,7 @@ func NewSharded(n int, cfg Config, watch []uint16, sink func(worker int, f *Flow
 				s.snap(worker, e)
 				clear(b.pkts) // drop references to released buffers
 				clear(b.parsed)
-				b.pkts, b.parsed, b.status, b.heads = b.pkts[:0], b.parsed[:0], b.status[:0], b.heads[:0]
+				b.pkts, b.parsed, b.status, b.metas = b.pkts[:0], b.parsed[:0], b.status[:0], b.metas[:0]
 				b.learnOnly, b.holds, b.buf = b.learnOnly[:0], b.holds[:0], b.buf[:0]
 				s.free <- b
 			}
@@ -153,7 +154,8 @@ func (s *Sharded) Packet(cp *capture.Packet) {
 		s.add(w, cp, &e0.p, st, false)
 		return
 	}
-	e0.decoded(cp, &e0.p, st, payloadHead(e0.p.Payload))
+	s.meta.head = payloadHead(e0.p.Payload)
+	e0.decoded(cp, &e0.p, st, &s.meta)
 	if s.inline++; s.inline == batchPackets {
 		s.inline = 0
 		s.active[0].Store(int64(e0.ActiveFlows()))
@@ -185,10 +187,11 @@ func (s *Sharded) add(w int, cp *capture.Packet, p *packet.Parsed, st packet.Sta
 	}
 	b.pkts = append(b.pkts, q)
 	b.status = append(b.status, st)
-	if !learnOnly {
-		b.heads = append(b.heads, payloadHead(p.Payload))
+	if learnOnly {
+		b.metas = append(b.metas, packetMeta{})
 	} else {
-		b.heads = append(b.heads, 0)
+		b.metas = append(b.metas, s.meta)
+		b.metas[len(b.metas)-1].head = payloadHead(p.Payload)
 	}
 	b.learnOnly = append(b.learnOnly, learnOnly)
 }
@@ -273,6 +276,7 @@ func (s *Sharded) Engine(i int) *Engine { return s.engines[i] }
 // owner picks the engine of a decoded packet's flow; learn tells whether
 // every engine's learner needs the packet too.
 func (s *Sharded) owner(p *packet.Parsed, st packet.Status, now int64) (w int, learn bool) {
+	s.meta.keyed = false
 	if st != packet.OK && (st != packet.Truncated || p.IPVersion == 0) {
 		return 0, false // counted by engine 0
 	}
@@ -293,13 +297,15 @@ func (s *Sharded) owner(p *packet.Parsed, st packet.Status, now int64) (w int, l
 		}
 		return s.pick(hashAddrs(p.Src.As16(), p.Dst.As16())), learn
 	}
-	var k flowKey
+	m := &s.meta
 	if (p.Proto == 1 || p.Proto == 58) && p.Quoted.Valid && isICMPError(p.Proto == 58, p.ICMPType) {
-		k, _ = makeKey(p.Quoted.Src, p.Quoted.Dst, p.Quoted.SrcPort, p.Quoted.DstPort, p.Quoted.Proto)
+		k, _ := makeKey(p.Quoted.Src, p.Quoted.Dst, p.Quoted.SrcPort, p.Quoted.DstPort, p.Quoted.Proto)
+		w = s.pick(hashKey(&k))
 	} else {
-		k, _ = makeKey(p.Src, p.Dst, p.SrcPort, p.DstPort, p.Proto)
+		m.key, m.srcIsA = makeKey(p.Src, p.Dst, p.SrcPort, p.DstPort, p.Proto)
+		m.hash, m.keyed = hashKey(&m.key), true
+		w = s.pick(m.hash)
 	}
-	w = s.pick(hashKey(&k))
 	if p.Fragment && p.MoreFragments {
 		s.frags[makeFragKey(p.Src, p.Dst, p.IPID, p.Proto)] = fragOwner{worker: w, seen: now}
 	}
