@@ -130,36 +130,45 @@ func (c *Collector) Add(f *classify.Flow, r classify.Result) {
 				e.dst = dst
 			}
 			if t := f.ICMPErrorText(); t != "" {
-				e.icmpError = t
+				e.detail().icmpError = t
 			}
-		} else if e.icmpError == "" && f.ICMPError {
-			e.icmpError = f.ICMPErrorText()
+		} else if f.ICMPError && e.info().icmpError == "" {
+			e.detail().icmpError = f.ICMPErrorText()
 		}
-		if earliest {
+		if earliest && (len(names) > 0 || e.d != nil) {
 			rep := make([]Name, len(names))
 			for i, n := range names {
 				rep[i] = Name{Name: n.Name, Source: n.Source}
 			}
-			e.names, e.repNames = combineNames(rep, e.names), uint16(len(rep))
-		} else {
+			d := e.detail()
+			d.names, e.repNames = combineNames(rep, d.names), uint16(len(rep))
+		} else if !earliest && len(names) > 0 {
+			d := e.detail()
 			added := false
 			for _, n := range names {
 				rn := Name{Name: n.Name, Source: n.Source}
-				if !slices.Contains(e.names, rn) && len(e.names) < maxNames {
-					e.names = append(e.names, rn)
+				if !slices.Contains(d.names, rn) && len(d.names) < maxNames {
+					d.names = append(d.names, rn)
 					added = true
 				}
 			}
 			if added {
-				sortNames(e.names[e.repNames:])
+				sortNames(d.names[e.repNames:])
 			}
 		}
+		// A union sorts the roles: it is done whenever the set differs.
 		if p := setOf(r.SrcRoles); p != e.srcSet {
-			e.srcRoles = unionSorted(e.srcRoles, c.m.RoleNames(r.SrcRoles))
+			if rn := c.m.RoleNames(r.SrcRoles); len(rn) > 0 || e.d != nil {
+				d := e.detail()
+				d.srcRoles = unionSorted(d.srcRoles, rn)
+			}
 			e.srcSet = p
 		}
 		if p := setOf(r.DstRoles); p != e.dstSet {
-			e.dstRoles = unionSorted(e.dstRoles, c.m.RoleNames(r.DstRoles))
+			if rn := c.m.RoleNames(r.DstRoles); len(rn) > 0 || e.d != nil {
+				d := e.detail()
+				d.dstRoles = unionSorted(d.dstRoles, rn)
+			}
 			e.dstSet = p
 		}
 	}
@@ -184,15 +193,26 @@ func (c *Collector) describe(e *groupEntry, f *classify.Flow, r classify.Result,
 	e.src, e.sport = f.Orig()
 	e.dst, _ = f.Resp()
 	e.first, e.last = f.First, f.Last
-	e.history, e.icmpError = f.History(), f.ICMPErrorText()
-	e.srcRoles, e.dstRoles = c.m.RoleNames(r.SrcRoles), c.m.RoleNames(r.DstRoles)
+	e.history = f.History()
 	e.srcSet, e.dstSet = setOf(r.SrcRoles), setOf(r.DstRoles)
 	e.req = r.Requirement
-	e.names = make([]Name, 0, len(names)) // never nil: reports write []
-	for _, n := range names {
-		e.names = append(e.names, Name{Name: n.Name, Source: n.Source})
+	if t := f.ICMPErrorText(); t != "" {
+		e.detail().icmpError = t
 	}
-	e.repNames = uint16(len(e.names))
+	if rn := c.m.RoleNames(r.SrcRoles); len(rn) > 0 {
+		e.detail().srcRoles = rn
+	}
+	if rn := c.m.RoleNames(r.DstRoles); len(rn) > 0 {
+		e.detail().dstRoles = rn
+	}
+	if len(names) > 0 {
+		d := e.detail()
+		d.names = make([]Name, 0, len(names))
+		for _, n := range names {
+			d.names = append(d.names, Name{Name: n.Name, Source: n.Source})
+		}
+	}
+	e.repNames = uint16(len(names))
 }
 
 // maxNames bounds the names a group lists.

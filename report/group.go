@@ -29,11 +29,8 @@ type groupEntry struct {
 	respPkts    uint64
 	origBytes   uint64
 	respBytes   uint64
-	history     string // of the first connection
-	icmpError   string
-	names       []Name // names[:repNames] are the first connection's, in its order
-	srcRoles    []string
-	dstRoles    []string
+	history     string             // of the first connection
+	d           *groupDetail       // nil while the group has none
 	req         *catalog.Effective // the requirement of id.requirement, for its service
 	// The role sets already merged into srcRoles and dstRoles (the
 	// matcher's tables return the same bitset for the same prefix, and a
@@ -46,10 +43,39 @@ type groupEntry struct {
 	dsts      distinct
 	sport     uint16
 	state0    uint8
-	repNames  uint16
+	repNames  uint16 // d.names[:repNames] are the first connection's, in its order
 	answered  bool
 	midstream bool
 	assumed   bool
+}
+
+// groupDetail is what a group may have besides counters, out of line:
+// a scan's groups have no name, role or ICMP error, and these took a
+// fifth of a record.
+type groupDetail struct {
+	names     []Name // never nil: reports write []
+	srcRoles  []string
+	dstRoles  []string
+	icmpError string
+}
+
+// noDetail is what a group without detail reads; never written.
+var noDetail = groupDetail{names: []Name{}}
+
+// info is e's detail, to read.
+func (e *groupEntry) info() *groupDetail {
+	if e.d == nil {
+		return &noDetail
+	}
+	return e.d
+}
+
+// detail is e's detail, to change.
+func (e *groupEntry) detail() *groupDetail {
+	if e.d == nil {
+		e.d = &groupDetail{names: []Name{}}
+	}
+	return e.d
 }
 
 // groupID is what identifies a group besides its addresses.
@@ -162,17 +188,22 @@ func (e *groupEntry) precedes(first int64, sport uint16, src, dst netip.Addr) bo
 // describes "the first connection" comes from the earliest one, so the
 // result does not depend on the order flows arrive in (several workers).
 func (e *groupEntry) merge(o *groupEntry) {
+	oi := o.info()
 	if e.precedes(o.first, o.sport, o.src, o.dst) {
-		e.names, e.repNames = combineNames(o.names[:o.repNames], append(slices.Clone(e.names), o.names[o.repNames:]...)), o.repNames
+		if e.d != nil || o.d != nil {
+			d := e.detail()
+			d.names = combineNames(oi.names[:o.repNames], append(slices.Clone(d.names), oi.names[o.repNames:]...))
+		}
+		e.repNames = o.repNames
 		e.src, e.sport, e.history, e.first = o.src, o.sport, o.history, o.first
 		if !e.id.coarse {
 			e.dst = o.dst
 		}
-		if o.icmpError != "" {
-			e.icmpError = o.icmpError
+		if oi.icmpError != "" {
+			e.detail().icmpError = oi.icmpError
 		}
-	} else if e.icmpError == "" {
-		e.icmpError = o.icmpError
+	} else if e.info().icmpError == "" && oi.icmpError != "" {
+		e.detail().icmpError = oi.icmpError
 	}
 	if e.states != nil || o.states != nil || o.state0 != e.state0 {
 		if e.states == nil {
@@ -182,14 +213,17 @@ func (e *groupEntry) merge(o *groupEntry) {
 		o.eachState(func(st int, n uint64) { e.states[st] += n })
 	}
 	e.addCounts(o.last, o.count, o.origPkts, o.respPkts, o.origBytes, o.respBytes, o.answered, o.midstream, o.assumed)
-	e.srcRoles = unionSorted(e.srcRoles, o.srcRoles)
-	e.dstRoles = unionSorted(e.dstRoles, o.dstRoles)
-	for _, n := range o.names {
-		if !slices.Contains(e.names, n) && len(e.names) < maxNames {
-			e.names = append(e.names, n)
+	if e.d != nil || o.d != nil {
+		d := e.detail()
+		d.srcRoles = unionSorted(d.srcRoles, oi.srcRoles)
+		d.dstRoles = unionSorted(d.dstRoles, oi.dstRoles)
+		for _, n := range oi.names {
+			if !slices.Contains(d.names, n) && len(d.names) < maxNames {
+				d.names = append(d.names, n)
+			}
 		}
+		sortNames(d.names[e.repNames:])
 	}
-	sortNames(e.names[e.repNames:])
 	e.srcs.union(&o.srcs)
 	e.dsts.union(&o.dsts)
 }
@@ -215,9 +249,10 @@ func (e *groupEntry) addCounts(last int64, count, origPkts, respPkts, origBytes,
 func (e *groupEntry) clone(stamp uint64) *groupEntry {
 	n := *e
 	n.stamp = stamp
-	n.names = slices.Clone(e.names)
-	n.srcRoles = slices.Clone(e.srcRoles)
-	n.dstRoles = slices.Clone(e.dstRoles)
+	if e.d != nil {
+		n.d = &groupDetail{names: slices.Clone(e.d.names), srcRoles: slices.Clone(e.d.srcRoles),
+			dstRoles: slices.Clone(e.d.dstRoles), icmpError: e.d.icmpError}
+	}
 	if e.states != nil {
 		s := *e.states
 		n.states = &s
@@ -230,18 +265,19 @@ func (e *groupEntry) clone(stamp uint64) *groupEntry {
 // flowGroup spells e out as the report shows it; src and dst are its
 // first connection's addresses as text.
 func (e *groupEntry) flowGroup(src, dst string) FlowGroup {
+	d := e.info()
 	g := FlowGroup{
 		Src: src, Dst: dst, SrcRole: e.id.srcRole, DstName: e.id.dstName,
 		Sources: e.srcs.count(), Destinations: e.dsts.count(),
 		SrcPort: e.sport, DstPort: e.id.dport, Proto: ProtoName(e.id.proto),
 		ConnState: stateName(e.mostCommon()), ConnStates: make(map[string]uint64, 2),
-		History: e.history, Names: e.names, Verdict: e.id.verdict.String(),
+		History: e.history, Names: d.names, Verdict: e.id.verdict.String(),
 		Requirement: e.id.requirement, Reason: e.id.reason,
-		SrcRoles: e.srcRoles, DstRoles: e.dstRoles,
+		SrcRoles: d.srcRoles, DstRoles: d.dstRoles,
 		Answered: e.answered, Assumed: e.assumed, Midstream: e.midstream,
 		Packets: e.origPkts + e.respPkts, Bytes: e.origBytes + e.respBytes,
 		OrigPackets: e.origPkts, RespPackets: e.respPkts, OrigBytes: e.origBytes, RespBytes: e.respBytes,
-		ICMPError: e.icmpError, FirstSeen: timeOf(e.first), LastSeen: timeOf(e.last), Count: e.count,
+		ICMPError: d.icmpError, FirstSeen: timeOf(e.first), LastSeen: timeOf(e.last), Count: e.count,
 		repNames: int(e.repNames),
 	}
 	if e.req != nil {
