@@ -26,12 +26,12 @@ func timeOf(ns int64) time.Time {
 }
 
 // severity orders findings: what needs action first.
-func severity(g *FlowGroup) int {
-	switch g.Verdict {
+func severity(v classify.Verdict, requirement string) int {
+	switch v.String() {
 	case "exposure":
 		return 0
 	case "blocked":
-		if g.Requirement != "" {
+		if requirement != "" {
 			return 1
 		}
 		return 2
@@ -60,26 +60,21 @@ func (c *Collector) Build(capture Capture, site *catalog.Site) *Report {
 	// The report shares the groups' lists: the collector must copy a
 	// group before changing it from now on.
 	c.stamp = newStamp()
+	// The addresses are spelled out once: the order compares them as text.
 	rows := make([]row, len(c.order))
+	text := make([][2]string, len(c.order))
 	for i, e := range c.order {
-		rows[i] = row{i: int32(i), sev: int32(severity(&e.g)), state: e.sets.mostCommon()}
+		text[i] = [2]string{e.src.String(), e.dstText()}
+		rows[i] = row{i: int32(i), state: e.mostCommon()}
+		rows[i].sev = int32(severity(e.id.verdict, e.id.requirement))
 	}
 	// The groups are sorted as rows, small and without pointers, and with
 	// their position as the last key, which makes an unstable sort give
 	// the order of a stable one.
-	slices.SortFunc(rows, func(a, b row) int { return c.compareRows(&a, &b) })
+	slices.SortFunc(rows, func(a, b row) int { return c.compareRows(text, &a, &b) })
 	r.Flows = make([]FlowGroup, len(rows))
 	for i, w := range rows {
-		e := c.order[w.i]
-		g := &r.Flows[i]
-		*g = e.g
-		g.ConnState = stateName(w.state)
-		g.ConnStates = make(map[string]uint64, 2)
-		for st, n := range e.sets.states {
-			if n > 0 {
-				g.ConnStates[classify.ConnState(st).String()] = n
-			}
-		}
+		r.Flows[i] = c.order[w.i].flowGroup(text[w.i][0], text[w.i][1])
 	}
 	for i := range r.Flows {
 		g := &r.Flows[i]
@@ -131,28 +126,29 @@ type row struct {
 }
 
 // compareRows orders findings: by severity, the most connections first,
-// then by what they are, so that reports are stable.
-func (c *Collector) compareRows(a, b *row) int {
-	x, y := &c.order[a.i].g, &c.order[b.i].g
+// then by what they are, so that reports are stable. text holds the
+// groups' source and destination as reports show them.
+func (c *Collector) compareRows(text [][2]string, a, b *row) int {
+	x, y := c.order[a.i], c.order[b.i]
 	switch {
 	case a.sev != b.sev:
 		return cmp.Compare(a.sev, b.sev)
-	case x.Count != y.Count:
-		return cmp.Compare(y.Count, x.Count)
-	case x.Src != y.Src:
-		return strings.Compare(x.Src, y.Src)
-	case x.Dst != y.Dst:
-		return strings.Compare(x.Dst, y.Dst)
-	case x.Proto != y.Proto:
-		return strings.Compare(x.Proto, y.Proto)
-	case x.DstPort != y.DstPort:
-		return cmp.Compare(x.DstPort, y.DstPort)
-	case x.Requirement != y.Requirement:
-		return strings.Compare(x.Requirement, y.Requirement)
+	case x.count != y.count:
+		return cmp.Compare(y.count, x.count)
+	case text[a.i][0] != text[b.i][0]:
+		return strings.Compare(text[a.i][0], text[b.i][0])
+	case text[a.i][1] != text[b.i][1]:
+		return strings.Compare(text[a.i][1], text[b.i][1])
+	case x.id.proto != y.id.proto:
+		return strings.Compare(ProtoName(x.id.proto), ProtoName(y.id.proto))
+	case x.id.dport != y.id.dport:
+		return cmp.Compare(x.id.dport, y.id.dport)
+	case x.id.requirement != y.id.requirement:
+		return strings.Compare(x.id.requirement, y.id.requirement)
 	case a.state != b.state:
 		return strings.Compare(stateName(a.state), stateName(b.state))
 	}
-	if d := x.FirstSeen.Compare(y.FirstSeen); d != 0 {
+	if d := cmp.Compare(ord(x.first), ord(y.first)); d != 0 {
 		return d
 	}
 	return cmp.Compare(a.i, b.i)
@@ -163,18 +159,6 @@ func stateName(st int32) string {
 		return ""
 	}
 	return classify.ConnState(st).String()
-}
-
-// mostCommon returns the state most connections of a group ended in
-// (ties: alphabetical, so reports are stable); -1 when there is none.
-func (s *groupSets) mostCommon() int32 {
-	best, n := int32(-1), uint64(0)
-	for st, c := range s.states {
-		if c > 0 && (c > n || c == n && classify.ConnState(st).String() < stateName(best)) {
-			best, n = int32(st), c
-		}
-	}
-	return best
 }
 
 func portsText(e *catalog.Effective) string {

@@ -4,7 +4,6 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/flowaudit/flowaudit/classify"
 )
@@ -52,84 +51,10 @@ type Collector struct {
 // its address); the strings it holds already exist (role and requirement
 // ids, names, reasons).
 type groupKey struct {
-	srcRole     string
-	src         netip.Addr // when there is no role
-	dstName     string
-	dst         netip.Addr // when there is no name
-	dport       uint16
-	proto       uint8
-	verdict     classify.Verdict
-	requirement string
-	reason      string
-	coarse      bool
+	groupID
+	src netip.Addr // when there is no role
+	dst netip.Addr // when there is no name, and the group is not coarse
 }
-
-// groupEntry is a group and what the collector keeps about it besides.
-type groupEntry struct {
-	g     FlowGroup
-	sets  groupSets
-	key   groupKey
-	hash  uint64 // of key
-	stamp uint64 // of the collector that may change it in place
-}
-
-// groupSets counts distinct addresses of a group, up to a bound.
-type groupSets struct {
-	src, dst distinct
-	states   [16]uint64 // connections per classify.ConnState: a map only in the report
-	// The role sets already merged into the group (the matcher's tables
-	// return the same slice for the same prefix): most flows add nothing.
-	srcSet, dstSet []uint64
-}
-
-func sameSet(a, b []uint64) bool {
-	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
-}
-
-// distinct is a set of addresses: a short slice while it is small (most
-// groups have one or two), a map beyond.
-type distinct struct {
-	few  []netip.Addr
-	many map[netip.Addr]struct{}
-}
-
-const fewAddrs = 8
-
-func (d *distinct) add(a netip.Addr) int {
-	if d.many != nil {
-		if len(d.many) < maxDistinct {
-			d.many[a] = struct{}{}
-		}
-		return len(d.many)
-	}
-	for _, x := range d.few {
-		if x == a {
-			return len(d.few)
-		}
-	}
-	if len(d.few) < fewAddrs {
-		d.few = append(d.few, a)
-		return len(d.few)
-	}
-	d.many = make(map[netip.Addr]struct{}, 2*fewAddrs)
-	for _, x := range d.few {
-		d.many[x] = struct{}{}
-	}
-	d.few = nil
-	d.many[a] = struct{}{}
-	return len(d.many)
-}
-
-func (d *distinct) each(f func(netip.Addr)) {
-	for _, a := range d.few {
-		f(a)
-	}
-	for a := range d.many {
-		f(a)
-	}
-}
-
-const maxDistinct = 1000
 
 type reqCount struct {
 	flows, blocked uint64
@@ -168,7 +93,7 @@ func (c *Collector) Add(f *classify.Flow, r classify.Result) {
 		}
 	}
 
-	k := groupKey{dport: dport, proto: f.Proto, verdict: r.Verdict, reason: r.Reason}
+	k := groupKey{groupID: groupID{dport: dport, proto: f.Proto, verdict: r.Verdict, reason: r.Reason}}
 	if k.srcRole = c.m.FirstRole(r.SrcRoles); k.srcRole == "" {
 		k.src = src
 	}
@@ -180,80 +105,77 @@ func (c *Collector) Add(f *classify.Flow, r classify.Result) {
 	if r.Requirement != nil {
 		k.requirement = r.Requirement.ID
 	}
-	var g *FlowGroup
-	var sets *groupSets
 	h := hashKey(&k)
-	if e := c.lookup(h, &k); e != nil {
-		g, sets = &e.g, &e.sets
-	}
-	if g == nil && len(c.order) >= MaxGroups {
-		k = groupKey{srcRole: k.srcRole, src: k.src, dport: dport, proto: f.Proto, verdict: r.Verdict, requirement: k.requirement, reason: r.Reason, coarse: true}
+	e := c.lookup(h, &k)
+	if e == nil && len(c.order) >= MaxGroups {
+		k = groupKey{groupID: groupID{srcRole: k.srcRole, dport: dport, proto: f.Proto, verdict: r.Verdict, requirement: k.requirement, reason: r.Reason, coarse: true}, src: k.src}
 		if h = hashKey(&k); c.find(h, &k) < 0 && c.coarse >= maxCoarse {
-			k.dport = 0
+			k.dport = 0 // any port
 			h = hashKey(&k)
 		}
-		if e := c.lookup(h, &k); e != nil {
-			g, sets = &e.g, &e.sets
-		}
+		e = c.lookup(h, &k)
 	}
-	first, last := timeOf(f.First), timeOf(f.Last)
-	if g == nil {
-		e := c.newEntry(k, h)
-		g, sets = &e.g, &e.sets
-		c.flowGroup(g, f, r, names, k.coarse)
-		if k.coarse && k.dport == 0 {
-			g.DstPort = 0 // any port
-		}
+	first, last := f.First, f.Last
+	if e == nil {
+		e = c.newEntry(k.groupID, h)
+		c.describe(e, f, r, names)
 	} else {
 		// An existing group: counters, and the description of its first
 		// connection when this one came earlier. No strings are built
 		// unless something changes.
-		earliest := precedes(first, sport, src.String, dst.String, g)
+		earliest := e.precedes(first, sport, src, dst)
 		if earliest {
-			g.Src, g.SrcPort, g.History, g.FirstSeen = src.String(), sport, f.History(), first
+			e.src, e.sport, e.history, e.first = src, sport, f.History(), first
 			if !k.coarse {
-				g.Dst = dst.String()
+				e.dst = dst
 			}
-			if e := f.ICMPErrorText(); e != "" {
-				g.ICMPError = e
+			if t := f.ICMPErrorText(); t != "" {
+				e.detail().icmpError = t
 			}
-		} else if g.ICMPError == "" && f.ICMPError {
-			g.ICMPError = f.ICMPErrorText()
+		} else if f.ICMPError && e.info().icmpError == "" {
+			e.detail().icmpError = f.ICMPErrorText()
 		}
-		addCounts(g, &FlowGroup{LastSeen: last, Count: 1, Packets: f.OrigPkts + f.RespPkts, Bytes: f.OrigBytes + f.RespBytes,
-			OrigPackets: f.OrigPkts, RespPackets: f.RespPkts, OrigBytes: f.OrigBytes, RespBytes: f.RespBytes,
-			Answered: f.Answered(), Midstream: f.Midstream, Assumed: r.Assumed})
-		if earliest {
+		if earliest && (len(names) > 0 || e.d != nil) {
 			rep := make([]Name, len(names))
 			for i, n := range names {
 				rep[i] = Name{Name: n.Name, Source: n.Source}
 			}
-			g.Names, g.repNames = combineNames(rep, g.Names), len(rep)
-		} else {
+			d := e.detail()
+			d.names, e.repNames = combineNames(rep, d.names), uint16(len(rep))
+		} else if !earliest && len(names) > 0 {
+			d := e.detail()
 			added := false
 			for _, n := range names {
 				rn := Name{Name: n.Name, Source: n.Source}
-				if !slices.Contains(g.Names, rn) && len(g.Names) < maxNames {
-					g.Names = append(g.Names, rn)
+				if !slices.Contains(d.names, rn) && len(d.names) < maxNames {
+					d.names = append(d.names, rn)
 					added = true
 				}
 			}
 			if added {
-				sortNames(g.Names[g.repNames:])
+				sortNames(d.names[e.repNames:])
 			}
 		}
-		if !sameSet(sets.srcSet, r.SrcRoles) {
-			g.SrcRoles = unionSorted(g.SrcRoles, c.m.RoleNames(r.SrcRoles))
-			sets.srcSet = r.SrcRoles
+		// A union sorts the roles: it is done whenever the set differs.
+		if p := setOf(r.SrcRoles); p != e.srcSet {
+			if rn := c.m.RoleNames(r.SrcRoles); len(rn) > 0 || e.d != nil {
+				d := e.detail()
+				d.srcRoles = unionSorted(d.srcRoles, rn)
+			}
+			e.srcSet = p
 		}
-		if !sameSet(sets.dstSet, r.DstRoles) {
-			g.DstRoles = unionSorted(g.DstRoles, c.m.RoleNames(r.DstRoles))
-			sets.dstSet = r.DstRoles
+		if p := setOf(r.DstRoles); p != e.dstSet {
+			if rn := c.m.RoleNames(r.DstRoles); len(rn) > 0 || e.d != nil {
+				d := e.detail()
+				d.dstRoles = unionSorted(d.dstRoles, rn)
+			}
+			e.dstSet = p
 		}
 	}
-	g.Sources = sets.src.add(src)
-	g.Destinations = sets.dst.add(dst)
-	sets.states[state]++
+	e.addState(state)
+	e.addCounts(last, 1, f.OrigPkts, f.RespPkts, f.OrigBytes, f.RespBytes, f.Answered(), f.Midstream, r.Assumed)
+	e.srcs.add(src)
+	e.dsts.add(dst)
 }
 
 // flowNames is f.Names() without its allocation for a flow that has no
@@ -265,106 +187,36 @@ func flowNames(f *classify.Flow) []classify.Name {
 	return f.Names()
 }
 
-// flowGroup describes one flow as a group of one, in one.
-func (c *Collector) flowGroup(one *FlowGroup, f *classify.Flow, r classify.Result, names []classify.Name, coarse bool) {
-	src, sport := f.Orig()
-	dst, dport := f.Resp()
-	srcRoles := c.m.RoleNames(r.SrcRoles)
-	*one = FlowGroup{
-		Src: src.String(), Dst: dst.String(), SrcPort: sport, DstPort: dport, Proto: ProtoName(f.Proto),
-		History: f.History(), Verdict: r.Verdict.String(), Reason: r.Reason,
-		SrcRoles: srcRoles, DstRoles: c.m.RoleNames(r.DstRoles), Answered: f.Answered(),
-		Midstream: f.Midstream, FirstSeen: timeOf(f.First), LastSeen: timeOf(f.Last), Assumed: r.Assumed,
-		Count: 1, Packets: f.OrigPkts + f.RespPkts, Bytes: f.OrigBytes + f.RespBytes,
-		OrigPackets: f.OrigPkts, RespPackets: f.RespPkts, OrigBytes: f.OrigBytes, RespBytes: f.RespBytes,
-		ICMPError: f.ICMPErrorText(), Names: make([]Name, 0, len(names)),
+// describe makes new group e the description of flow f, its first
+// connection; Add counts it.
+func (c *Collector) describe(e *groupEntry, f *classify.Flow, r classify.Result, names []classify.Name) {
+	e.src, e.sport = f.Orig()
+	e.dst, _ = f.Resp()
+	e.first, e.last = f.First, f.Last
+	e.history = f.History()
+	e.srcSet, e.dstSet = setOf(r.SrcRoles), setOf(r.DstRoles)
+	e.req = r.Requirement
+	if t := f.ICMPErrorText(); t != "" {
+		e.detail().icmpError = t
 	}
-	if len(srcRoles) > 0 {
-		one.SrcRole = srcRoles[0]
+	if rn := c.m.RoleNames(r.SrcRoles); len(rn) > 0 {
+		e.detail().srcRoles = rn
 	}
-	if coarse {
-		one.Dst = "*"
-	}
-	for _, n := range names {
-		one.Names = append(one.Names, Name{Name: n.Name, Source: n.Source})
+	if rn := c.m.RoleNames(r.DstRoles); len(rn) > 0 {
+		e.detail().dstRoles = rn
 	}
 	if len(names) > 0 {
-		one.DstName = names[0].Name
-	}
-	one.repNames = len(one.Names)
-	if r.Requirement != nil {
-		one.Requirement, one.Service = r.Requirement.ID, r.Requirement.Service
-	}
-}
-
-// mergeGroup adds o's connections to g. What describes "the first
-// connection" comes from the earliest one, so the result does not depend
-// on the order flows arrive in (several workers).
-func mergeGroup(g, o *FlowGroup) {
-	if earlier(o, g) {
-		g.Names, g.repNames = combineNames(o.Names[:o.repNames], append(slices.Clone(g.Names), o.Names[o.repNames:]...)), o.repNames
-		g.Src, g.SrcPort, g.History = o.Src, o.SrcPort, o.History
-		if g.Dst != "*" {
-			g.Dst = o.Dst
-		}
-		if o.ICMPError != "" {
-			g.ICMPError = o.ICMPError
-		}
-		g.FirstSeen = o.FirstSeen
-	} else if g.ICMPError == "" {
-		g.ICMPError = o.ICMPError
-	}
-	addCounts(g, o)
-	g.SrcRoles = unionSorted(g.SrcRoles, o.SrcRoles)
-	g.DstRoles = unionSorted(g.DstRoles, o.DstRoles)
-	for _, n := range o.Names {
-		if !slices.Contains(g.Names, n) && len(g.Names) < maxNames {
-			g.Names = append(g.Names, n)
+		d := e.detail()
+		d.names = make([]Name, 0, len(names))
+		for _, n := range names {
+			d.names = append(d.names, Name{Name: n.Name, Source: n.Source})
 		}
 	}
-	sortNames(g.Names[g.repNames:])
+	e.repNames = uint16(len(names))
 }
 
 // maxNames bounds the names a group lists.
 const maxNames = 16
-
-// addCounts adds o's counters and flags to g.
-func addCounts(g, o *FlowGroup) {
-	if o.LastSeen.After(g.LastSeen) {
-		g.LastSeen = o.LastSeen
-	}
-	g.Count += o.Count
-	g.Packets += o.Packets
-	g.Bytes += o.Bytes
-	g.OrigPackets += o.OrigPackets
-	g.RespPackets += o.RespPackets
-	g.OrigBytes += o.OrigBytes
-	g.RespBytes += o.RespBytes
-	g.Answered = g.Answered || o.Answered
-	g.Midstream = g.Midstream || o.Midstream
-	g.Assumed = g.Assumed || o.Assumed
-}
-
-// earlier orders connections: first seen, then source port and addresses.
-func earlier(a, b *FlowGroup) bool {
-	return precedes(a.FirstSeen, a.SrcPort, func() string { return a.Src }, func() string { return a.Dst }, b)
-}
-
-// precedes reports whether a connection (first seen, source port, source
-// and destination) comes before the one describing group b. The addresses
-// are only spelled out to break a tie.
-func precedes(first time.Time, sport uint16, src, dst func() string, b *FlowGroup) bool {
-	if c := first.Compare(b.FirstSeen); c != 0 {
-		return c < 0
-	}
-	if sport != b.SrcPort {
-		return sport < b.SrcPort
-	}
-	if s := src(); s != b.Src {
-		return s < b.Src
-	}
-	return dst() < b.Dst
-}
 
 func unionSorted(a, b []string) []string {
 	for _, s := range b {

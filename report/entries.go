@@ -3,8 +3,6 @@ package report
 import (
 	"encoding/binary"
 	"hash/maphash"
-	"maps"
-	"slices"
 	"sync/atomic"
 )
 
@@ -65,7 +63,7 @@ func (c *Collector) find(h uint64, k *groupKey) int {
 		return -1
 	}
 	for ; i >= 0; i = c.next[i] {
-		if c.order[i].key == *k {
+		if c.order[i].is(k) {
 			return int(i)
 		}
 	}
@@ -104,19 +102,20 @@ func (c *Collector) own(i int) *groupEntry {
 	return e
 }
 
-// newEntry adds an empty group of key k, of hash h.
-func (c *Collector) newEntry(k groupKey, h uint64) *groupEntry {
+// newEntry adds an empty group of key k, of hash h; the caller gives it
+// the addresses of its key.
+func (c *Collector) newEntry(k groupID, h uint64) *groupEntry {
 	if len(c.slab) == 0 {
 		c.slab = make([]groupEntry, min(max(len(c.order)/4, 16), maxSlab))
 	}
 	e := &c.slab[0]
 	c.slab = c.slab[1:]
-	e.key, e.hash, e.stamp = k, h, c.stamp
+	e.id, e.hash, e.stamp = k, h, c.stamp
 	c.insert(e)
 	return e
 }
 
-// Groups are allocated in slabs: one allocation of some 750 bytes per new
+// Groups are allocated in slabs: one allocation of some 400 bytes per new
 // group was most of what Add cost. A slab lives as long as one of its
 // groups; a group copied because it was shared leaves its slot unused,
 // at most once per group and report.
@@ -124,27 +123,10 @@ const maxSlab = 1024
 
 // insert adds a group that no group of c has the key of.
 func (c *Collector) insert(e *groupEntry) {
-	if e.key.coarse {
+	if e.id.coarse {
 		c.coarse++
 	}
 	c.indexed()
 	c.link(int32(len(c.order)), e.hash)
 	c.order = append(c.order, e)
-}
-
-// clone copies a group deeply enough that changing the copy (appending to
-// and sorting its lists, adding to its sets) leaves e as it was.
-func (e *groupEntry) clone(stamp uint64) *groupEntry {
-	n := *e
-	n.stamp = stamp
-	n.g.Names = slices.Clone(e.g.Names)
-	n.g.SrcRoles = slices.Clone(e.g.SrcRoles)
-	n.g.DstRoles = slices.Clone(e.g.DstRoles)
-	n.sets.src = e.sets.src.clone()
-	n.sets.dst = e.sets.dst.clone()
-	return &n
-}
-
-func (d *distinct) clone() distinct {
-	return distinct{few: slices.Clone(d.few), many: maps.Clone(d.many)}
 }

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"net/netip"
 	"slices"
 )
 
@@ -28,18 +27,12 @@ func (c *Collector) Merge(o *Collector) {
 		return
 	}
 	for _, oe := range o.order {
-		i := c.find(oe.hash, &oe.key)
+		k := oe.key()
+		i := c.find(oe.hash, &k)
 		if i < 0 {
 			c.insert(oe)
 			continue
 		}
-		e := c.own(int(i))
-		g, sets := &e.g, &e.sets
-		mergeGroup(g, &oe.g)
-		for i, n := range oe.sets.states {
-			sets.states[i] += n
-		}
-		oe.sets.src.each(func(a netip.Addr) { g.Sources = sets.src.add(a) })
-		oe.sets.dst.each(func(a netip.Addr) { g.Destinations = sets.dst.add(a) })
+		c.own(i).merge(oe)
 	}
 }
