@@ -18,7 +18,9 @@ type PipelineConfig struct {
 	MaxFlows int // flows tracked at once, all workers together (0: DefaultMaxFlows)
 	// Workers is the number of engines classifying in parallel: the first
 	// runs in the caller's goroutine (the reader's), each other in its own;
-	// 0 picks one per CPU.
+	// 0 picks one per CPU but one (at least 1): measured on two CPUs, a
+	// second engine gained little or nothing, the reader being the
+	// bottleneck (README, Speed).
 	Workers int
 	// OnFlow, when set, is told of every finished flow and its verdict
 	// (live mode streams findings from it). It runs in a worker goroutine:
@@ -58,7 +60,7 @@ func NewPipeline(cfg PipelineConfig) *Pipeline {
 		cfg.MaxFlows = DefaultMaxFlows
 	}
 	if cfg.Workers <= 0 {
-		cfg.Workers = runtime.GOMAXPROCS(0)
+		cfg.Workers = max(1, runtime.GOMAXPROCS(0)-1)
 	}
 	p := &Pipeline{cfg: cfg, m: classify.Compile(cfg.Catalog, cfg.Site)}
 	for range cfg.Workers {
