@@ -63,13 +63,18 @@ type fragOwner struct {
 // the decoded header). Packets with a Hold point into the reader's buffers
 // (held until the batch is done); the others' bytes are copied into buf.
 type batch struct {
-	pkts      []capture.Packet
-	parsed    []packet.Parsed // each packet as the reader decoded it
-	status    []packet.Status
-	metas     []packetMeta
-	learnOnly []bool // the engine only learns from it: another engine owns its flow
-	holds     []*capture.Hold
-	buf       []byte
+	items []batchItem
+	holds []*capture.Hold
+	buf   []byte
+}
+
+// batchItem is one packet of a batch, as the reader decoded it.
+type batchItem struct {
+	pkt       capture.Packet
+	p         packet.Parsed
+	st        packet.Status
+	meta      packetMeta
+	learnOnly bool // the engine only learns from it: another engine owns its flow
 }
 
 const (
@@ -85,8 +90,7 @@ func NewSharded(n int, cfg Config, watch []uint16, sink func(worker int, f *Flow
 	s := &Sharded{watch: slices.Clone(watch), frags: map[fragKey]fragOwner{}, active: make([]atomic.Int64, n), snaps: make([]statsSnap, n)}
 	s.free = make(chan *batch, (n-1)*(batchesQueue+2))
 	for range (n - 1) * (batchesQueue + 2) {
-		s.free <- &batch{pkts: make([]capture.Packet, 0, batchPackets), parsed: make([]packet.Parsed, 0, batchPackets),
-			status: make([]packet.Status, 0, batchPackets), metas: make([]packetMeta, 0, batchPackets), learnOnly: make([]bool, 0, batchPackets), buf: make([]byte, 0, batchBytes)}
+		s.free <- &batch{items: make([]batchItem, 0, batchPackets), buf: make([]byte, 0, batchBytes)}
 	}
 	for i := range n {
 		c := cfg
@@ -109,11 +113,12 @@ func NewSharded(n int, cfg Config, watch []uint16, sink func(worker int, f *Flow
 		go func() {
 			defer s.done.Done()
 			for b := range ch {
-				for i := range b.pkts {
-					if b.learnOnly[i] {
-						e.learnOnly(&b.parsed[i], b.pkts[i].Time)
+				for i := range b.items {
+					it := &b.items[i]
+					if it.learnOnly {
+						e.learnOnly(&it.p, it.pkt.Time)
 					} else {
-						e.decoded(&b.pkts[i], &b.parsed[i], b.status[i], &b.metas[i])
+						e.decoded(&it.pkt, &it.p, it.st, &it.meta)
 					}
 				}
 				for _, h := range b.holds {
@@ -121,10 +126,8 @@ func NewSharded(n int, cfg Config, watch []uint16, sink func(worker int, f *Flow
 				}
 				s.active[worker].Store(int64(e.ActiveFlows()))
 				s.snap(worker, e)
-				clear(b.pkts) // drop references to released buffers
-				clear(b.parsed)
-				b.pkts, b.parsed, b.status, b.metas = b.pkts[:0], b.parsed[:0], b.status[:0], b.metas[:0]
-				b.learnOnly, b.holds, b.buf = b.learnOnly[:0], b.holds[:0], b.buf[:0]
+				clear(b.items) // drop references to released buffers
+				b.items, b.holds, b.buf = b.items[:0], b.holds[:0], b.buf[:0]
 				s.free <- b
 			}
 			e.Finish()
@@ -166,35 +169,30 @@ func (s *Sharded) Packet(cp *capture.Packet) {
 
 func (s *Sharded) add(w int, cp *capture.Packet, p *packet.Parsed, st packet.Status, learnOnly bool) {
 	b := s.cur[w]
-	if cp.Hold == nil && len(b.buf)+len(cp.Data) > cap(b.buf) || len(b.pkts) == cap(b.pkts) {
+	if cp.Hold == nil && len(b.buf)+len(cp.Data) > cap(b.buf) || len(b.items) == cap(b.items) {
 		s.send(w)
 		b = s.cur[w]
 		if cp.Hold == nil && len(cp.Data) > cap(b.buf) {
 			b.buf = make([]byte, 0, len(cp.Data))
 		}
 	}
-	q := *cp
-	b.parsed = append(b.parsed, *p)
+	b.items = append(b.items, batchItem{pkt: *cp, p: *p, st: st, learnOnly: learnOnly})
+	it := &b.items[len(b.items)-1]
+	if !learnOnly {
+		it.meta = s.meta
+		it.meta.head = payloadHead(p.Payload)
+	}
 	if cp.Hold != nil {
 		if n := len(b.holds); n == 0 || b.holds[n-1] != cp.Hold {
 			cp.Hold.Retain()
 			b.holds = append(b.holds, cp.Hold)
 		}
-	} else {
-		start := len(b.buf)
-		b.buf = append(b.buf, cp.Data...)
-		q.Data = b.buf[start:len(b.buf):len(b.buf)]
-		repoint(&b.parsed[len(b.parsed)-1], cp.Data, q.Data)
+		return
 	}
-	b.pkts = append(b.pkts, q)
-	b.status = append(b.status, st)
-	if learnOnly {
-		b.metas = append(b.metas, packetMeta{})
-	} else {
-		b.metas = append(b.metas, s.meta)
-		b.metas[len(b.metas)-1].head = payloadHead(p.Payload)
-	}
-	b.learnOnly = append(b.learnOnly, learnOnly)
+	start := len(b.buf)
+	b.buf = append(b.buf, cp.Data...)
+	it.pkt.Data = b.buf[start:len(b.buf):len(b.buf)]
+	repoint(&it.p, cp.Data, it.pkt.Data)
 }
 
 // repoint makes p.Payload, a slice of from, the same bytes of to (a copy
@@ -220,7 +218,7 @@ func (s *Sharded) send(w int) {
 // link does not hold packets back).
 func (s *Sharded) Flush() {
 	for w := 1; w < len(s.cur); w++ {
-		if len(s.cur[w].pkts) > 0 {
+		if len(s.cur[w].items) > 0 {
 			s.send(w)
 		}
 	}
