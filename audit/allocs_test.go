@@ -1,13 +1,14 @@
 package audit
 
 import (
-	"net"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
 
+	"github.com/flowaudit/flowaudit/internal/pkttest"
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
@@ -23,25 +24,24 @@ func writeLongFlows(t *testing.T, path string, flows, perFlow int) {
 	}
 	defer f.Close()
 	w := pcapgo.NewWriter(f)
-	if err := w.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
+	if err := w.WriteFileHeader(65535, layers.LinkTypeRaw); err != nil {
 		t.Fatal(err)
 	}
 	ts := time.Unix(1_700_000_000, 0)
 	write := func(i int, fromClient bool, syn, ack bool, payload int) {
-		eth := &layers.Ethernet{SrcMAC: net.HardwareAddr{2, 0, 0, 0, 0, 1}, DstMAC: net.HardwareAddr{2, 0, 0, 0, 0, 2}, EthernetType: layers.EthernetTypeIPv4}
-		ip := &layers.IPv4{Version: 4, TTL: 64, Protocol: layers.IPProtocolTCP, SrcIP: net.IPv4(10, 1, 0, byte(i)), DstIP: net.IPv4(192, 0, 2, 10)}
-		tcp := &layers.TCP{SrcPort: layers.TCPPort(40000 + i), DstPort: 8443, SYN: syn, ACK: ack, Window: 512}
+		seg := pkttest.TCP{Src: fmt.Sprintf("10.1.0.%d", i), Dst: "192.0.2.10", SrcPort: uint16(40000 + i), DstPort: 8443, Payload: make([]byte, payload)}
+		if syn {
+			seg.Flags += "S"
+		}
+		if ack {
+			seg.Flags += "A"
+		}
 		if !fromClient {
-			ip.SrcIP, ip.DstIP = ip.DstIP, ip.SrcIP
-			tcp.SrcPort, tcp.DstPort = tcp.DstPort, tcp.SrcPort
+			seg.Src, seg.Dst, seg.SrcPort, seg.DstPort = seg.Dst, seg.Src, seg.DstPort, seg.SrcPort
 		}
-		tcp.SetNetworkLayerForChecksum(ip)
-		buf := gopacket.NewSerializeBuffer()
-		if err := gopacket.SerializeLayers(buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}, eth, ip, tcp, gopacket.Payload(make([]byte, payload))); err != nil {
-			t.Fatal(err)
-		}
+		b := seg.Bytes(t)
 		ts = ts.Add(time.Millisecond)
-		if err := w.WritePacket(gopacket.CaptureInfo{Timestamp: ts, CaptureLength: len(buf.Bytes()), Length: len(buf.Bytes())}, buf.Bytes()); err != nil {
+		if err := w.WritePacket(gopacket.CaptureInfo{Timestamp: ts, CaptureLength: len(b), Length: len(b)}, b); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -9,39 +9,16 @@ import (
 	"github.com/gopacket/gopacket/layers"
 
 	"github.com/flowaudit/flowaudit/capture"
+	"github.com/flowaudit/flowaudit/internal/pkttest"
 )
 
-// tcpSeg builds one IPv4/TCP packet (no link header).
+// tcpSeg builds one IPv4/TCP packet (no link header), Don't Fragment set.
 func tcpSeg(t testing.TB, src, dst string, sport, dport uint16, ttl uint8, id uint16, flags string, seq, ack uint32, payload []byte) []byte {
 	t.Helper()
-	ip := &layers.IPv4{Version: 4, TTL: ttl, Id: id, Protocol: layers.IPProtocolTCP, SrcIP: net.ParseIP(src), DstIP: net.ParseIP(dst), Flags: layers.IPv4DontFragment}
-	tcp := &layers.TCP{SrcPort: layers.TCPPort(sport), DstPort: layers.TCPPort(dport), Seq: seq, Ack: ack, Window: 64240}
-	for _, c := range flags {
-		switch c {
-		case 'S':
-			tcp.SYN = true
-		case 'A':
-			tcp.ACK = true
-		case 'F':
-			tcp.FIN = true
-		case 'R':
-			tcp.RST = true
-		case 'P':
-			tcp.PSH = true
-		}
-	}
-	if err := tcp.SetNetworkLayerForChecksum(ip); err != nil {
-		t.Fatal(err)
-	}
-	buf := gopacket.NewSerializeBuffer()
-	if err := gopacket.SerializeLayers(buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}, ip, tcp, gopacket.Payload(payload)); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return pkttest.TCP{Src: src, Dst: dst, SrcPort: sport, DstPort: dport, TTL: ttl, ID: id, DontFragment: true,
+		Flags: flags, Seq: seq, Ack: ack, Payload: payload}.Bytes(t)
 }
 
-// sll2 wraps an IPv4 packet in a Linux cooked v2 header for an interface,
-// as tcpdump -i any writes it.
 func sll2(ifindex uint32, pkttype uint8, ip []byte) []byte {
 	h := make([]byte, 20, 20+len(ip))
 	binary.BigEndian.PutUint16(h[0:], 0x0800)

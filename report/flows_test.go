@@ -6,17 +6,14 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net"
 	"path/filepath"
 	"slices"
 	"testing"
 
-	"github.com/gopacket/gopacket"
-	"github.com/gopacket/gopacket/layers"
-
 	"github.com/flowaudit/flowaudit/capture"
 	"github.com/flowaudit/flowaudit/catalog"
 	"github.com/flowaudit/flowaudit/classify"
+	"github.com/flowaudit/flowaudit/internal/pkttest"
 )
 
 // A finished flow and its verdict, as a pipeline hands them to Add (a copy:
@@ -204,42 +201,10 @@ func sortByTime(idx []int, times []int64) {
 
 func tcpSeg(tb testing.TB, src, dst string, sport, dport uint16, flags string, seq, ack uint32, payload []byte) []byte {
 	tb.Helper()
-	ip := &layers.IPv4{Version: 4, TTL: 64, Protocol: layers.IPProtocolTCP, SrcIP: net.ParseIP(src), DstIP: net.ParseIP(dst)}
-	tcp := &layers.TCP{SrcPort: layers.TCPPort(sport), DstPort: layers.TCPPort(dport), Seq: seq, Ack: ack, Window: 64240}
-	for _, c := range flags {
-		switch c {
-		case 'S':
-			tcp.SYN = true
-		case 'A':
-			tcp.ACK = true
-		case 'F':
-			tcp.FIN = true
-		case 'R':
-			tcp.RST = true
-		case 'P':
-			tcp.PSH = true
-		}
-	}
-	if err := tcp.SetNetworkLayerForChecksum(ip); err != nil {
-		tb.Fatal(err)
-	}
-	return serialize(tb, ip, tcp, gopacket.Payload(payload))
+	return pkttest.TCP{Src: src, Dst: dst, SrcPort: sport, DstPort: dport, Flags: flags, Seq: seq, Ack: ack, Payload: payload}.Bytes(tb)
 }
 
 func udpSeg(tb testing.TB, src, dst string, sport, dport uint16, payload []byte) []byte {
 	tb.Helper()
-	ip := &layers.IPv4{Version: 4, TTL: 64, Protocol: layers.IPProtocolUDP, SrcIP: net.ParseIP(src), DstIP: net.ParseIP(dst)}
-	udp := &layers.UDP{SrcPort: layers.UDPPort(sport), DstPort: layers.UDPPort(dport)}
-	if err := udp.SetNetworkLayerForChecksum(ip); err != nil {
-		tb.Fatal(err)
-	}
-	return serialize(tb, ip, udp, gopacket.Payload(payload))
-}
-
-func serialize(tb testing.TB, l ...gopacket.SerializableLayer) []byte {
-	buf := gopacket.NewSerializeBuffer()
-	if err := gopacket.SerializeLayers(buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}, l...); err != nil {
-		tb.Fatal(err)
-	}
-	return buf.Bytes()
+	return pkttest.UDP{Src: src, Dst: dst, SrcPort: sport, DstPort: dport, Payload: payload}.Bytes(tb)
 }
