@@ -104,7 +104,12 @@ func (e *Engine) Stats() Stats {
 func (e *Engine) ActiveFlows() int { return e.table.flows.n }
 
 // Finish ends every flow still tracked.
-func (e *Engine) Finish() { e.table.flush() }
+// What the engine learned is dropped with its flows: the report is built
+// next, and a full table's memory is then better given to it.
+func (e *Engine) Finish() {
+	e.table.flush()
+	e.learn.forget()
+}
 
 // Packet processes one captured packet.
 func (e *Engine) Packet(cp *capture.Packet) {

@@ -31,6 +31,16 @@ func NewLearner() *Learner {
 	return &Learner{dns: newDNSTable(), tcp: map[flowKey]*streamPrefix{}, tcpSeen: map[flowKey]int64{}}
 }
 
+// forget drops what was learned (the names, the host pairs, partial DNS
+// streams), keeping the counters and the watched ports.
+func (l *Learner) forget() {
+	l.dns = newDNSTable()
+	l.tcp, l.tcpSeen = map[flowKey]*streamPrefix{}, map[flowKey]int64{}
+	if l.parents.seen != nil {
+		l.parents.seen = map[pairPort]useSpan{}
+	}
+}
+
 // SetWatchPorts sets the ports whose use by a host pair explains later
 // dynamic ports (Matcher.WatchPorts).
 func (l *Learner) SetWatchPorts(ports []uint16) {
