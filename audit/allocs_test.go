@@ -66,7 +66,7 @@ func TestAuditAllocatesPerFlowNotPerPacket(t *testing.T) {
 	writeLongFlows(t, short, 20, 200)
 	writeLongFlows(t, long, 20, 2000)
 	cat := builtin(t)
-	for _, workers := range []int{1, 2} {
+	for _, workers := range []int{1, 2, 3} {
 		mallocs := func(file string) uint64 {
 			var before, after runtime.MemStats
 			runtime.GC()

@@ -20,7 +20,7 @@ type Options struct {
 	Site     *catalog.Site
 	Timeouts classify.Timeouts
 	MaxFlows int       // flows tracked at once (0: DefaultMaxFlows)
-	Workers  int       // engines classifying in parallel (0: one per CPU)
+	Workers  int       // goroutines classifying (PipelineConfig.Workers; 0: one per CPU)
 	Progress io.Writer // progress bar (shown only on a terminal); nil for none
 	// Problem is told of each damaged part of an input as it is found.
 	Problem func(*capture.Problem)

@@ -16,11 +16,12 @@ type PipelineConfig struct {
 	Site     *catalog.Site
 	Timeouts classify.Timeouts
 	MaxFlows int // flows tracked at once, all workers together (0: DefaultMaxFlows)
-	// Workers is the number of engines classifying in parallel: the first
-	// runs in the caller's goroutine (the reader's), each other in its own;
-	// 0 picks one per CPU but one (at least 1): measured on two CPUs, a
-	// second engine gained little or nothing, the reader being the
-	// bottleneck (README, Speed).
+	// Workers is the number of goroutines (CPUs) that classify. 1: the
+	// caller's goroutine decodes and classifies every packet. N > 1: the
+	// caller's goroutine (the reader's) decodes and dispatches, N-1 engines
+	// classify, each in its own goroutine, flows sharded by a symmetric
+	// hash. 0 picks one per CPU. Measured on two CPUs (README, Speed): two
+	// workers, a reader and an engine, are 1.3x as fast as one.
 	Workers int
 	// OnFlow, when set, is told of every finished flow and its verdict
 	// (live mode streams findings from it). It runs in a worker goroutine:
@@ -60,13 +61,14 @@ func NewPipeline(cfg PipelineConfig) *Pipeline {
 		cfg.MaxFlows = DefaultMaxFlows
 	}
 	if cfg.Workers <= 0 {
-		cfg.Workers = max(1, runtime.GOMAXPROCS(0)-1)
+		cfg.Workers = runtime.GOMAXPROCS(0)
 	}
+	engines := max(1, cfg.Workers-1)
 	p := &Pipeline{cfg: cfg, m: classify.Compile(cfg.Catalog, cfg.Site)}
-	for range cfg.Workers {
+	for range engines {
 		p.cols = append(p.cols, &lockedCollector{Collector: report.NewCollector(p.m)})
 	}
-	p.matches = make([][]int, cfg.Workers)
+	p.matches = make([][]int, engines)
 	ecfg := classify.Config{Timeouts: cfg.Timeouts, MaxFlows: cfg.MaxFlows, ServerPorts: p.m.ServerPorts()}
 	if cfg.Workers == 1 {
 		ecfg.Sink = func(f *classify.Flow) { p.finished(0, f, p.eng) }
@@ -74,7 +76,7 @@ func NewPipeline(cfg PipelineConfig) *Pipeline {
 		p.eng.SetWatchPorts(p.m.WatchPorts())
 		return p
 	}
-	p.sharded = classify.NewSharded(cfg.Workers, ecfg, p.m.WatchPorts(), func(w int, f *classify.Flow) {
+	p.sharded = classify.NewSharded(engines, ecfg, p.m.WatchPorts(), func(w int, f *classify.Flow) {
 		p.finished(w, f, p.sharded.Engine(w))
 	})
 	return p
@@ -101,7 +103,7 @@ func (p *Pipeline) finished(worker int, f *classify.Flow, parents classify.Paren
 // Matcher is the compiled catalog.
 func (p *Pipeline) Matcher() *classify.Matcher { return p.m }
 
-// Workers is the number of engines.
+// Workers is the number of goroutines classifying (PipelineConfig.Workers).
 func (p *Pipeline) Workers() int { return p.cfg.Workers }
 
 // Packet classifies one packet. p.Data is not kept after the call.

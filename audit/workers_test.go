@@ -99,7 +99,7 @@ func TestSameReportOnGeneratedTraffic(t *testing.T) {
 	if !bytes.Contains(one, []byte(`"sni"`)) || !bytes.Contains(one, []byte(`"dns"`)) || !bytes.Contains(one, []byte(`"blocked"`)) {
 		t.Fatalf("the generated mix lacks names or failures")
 	}
-	for _, n := range []int{2, 4} {
+	for _, n := range []int{2, 3, 4} {
 		if got := render(n); !bytes.Equal(got, one) {
 			t.Errorf("%d workers: the report differs from one worker's:\n%s", n, firstDiff(one, got))
 		}
