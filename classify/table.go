@@ -218,12 +218,17 @@ func (t *table) end(f *Flow) {
 // flush ends every flow (end of input). Reports sort what they show, so
 // the order here does not matter. It then lets go of the flows kept for
 // reuse and of the index: the report is built after the input ends, and a
-// full table (hundreds of MiB) would otherwise add to that peak.
+// full table (hundreds of MiB) would otherwise add to that peak. Since
+// the whole table goes, a flow is only handed to the sink: unlinking it
+// from its list and the index, one by one, cost a sixth of ending it.
 func (t *table) flush() {
 	for c := range t.lists {
-		for f := t.front(&t.lists[c]); f != nil; f = t.front(&t.lists[c]) {
-			t.end(f)
+		for id := t.lists[c].head; id != 0; {
+			f := t.store.at(id)
+			id = f.next
+			t.sink(f)
 		}
+		t.lists[c] = flowList{}
 	}
 	t.store, t.dupRings, t.freeMore = new(slabs[Flow]), slabs[dupRing]{}, nil
 	t.flows = newFlowIndex(t.store)
