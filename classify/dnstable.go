@@ -138,13 +138,22 @@ func (d *dnsTable) sweep(now int64) {
 			d.byAddr[a] = dnsEntry{}
 		}
 	}
-	d.renumber()
+	// Every live client and address has a live answer of its own: numbers
+	// beyond twice the live answers belong to forgotten ones. Renumbering
+	// only then keeps a long capture's sweeps cheap.
+	if len(d.clients)+len(d.addrs) > 2*len(d.byClient)+renumberSlack {
+		d.renumber()
+	}
 	if len(d.interned) > 1<<16 {
 		// Names are shared by pointer; dropping the intern map only costs
 		// a re-allocation the next time a chain is seen.
 		d.interned = map[string]*dnsNames{}
 	}
 }
+
+// renumberSlack is how many forgotten clients and addresses may keep their
+// numbers before a sweep renumbers.
+const renumberSlack = 1024
 
 // renumber drops the clients and addresses no live answer refers to and
 // numbers the others afresh, so that the numbering follows the live

@@ -58,15 +58,16 @@ func TestDNSTableClientAnswerWins(t *testing.T) {
 // answers still live keep naming their flows.
 func TestDNSTableSweepRenumbers(t *testing.T) {
 	d := newDNSTable()
-	addr := func(i int) netip.Addr { return netip.AddrFrom4([4]byte{203, 0, 113, byte(i)}) }
-	client := func(i int) netip.Addr { return netip.AddrFrom4([4]byte{10, 0, 0, byte(i)}) }
-	// Short-lived answers for addresses 1..100 to clients 1..100, and
-	// long-lived ones for addresses 200..209 to clients 150..159.
-	for i := 1; i <= 100; i++ {
+	addr := func(i int) netip.Addr { return netip.AddrFrom4([4]byte{203, 0, byte(i >> 8), byte(i)}) }
+	client := func(i int) netip.Addr { return netip.AddrFrom4([4]byte{10, 0, byte(i >> 8), byte(i)}) }
+	// Short-lived answers for addresses 1..2000 to clients 1..2000 (more
+	// than renumberSlack), and long-lived ones for addresses 3000..3009 to
+	// clients 4000..4009.
+	for i := 1; i <= 2000; i++ {
 		d.add(client(i), addr(i), chainOf("short.example"), 10, 1e9)
 	}
 	for i := range 10 {
-		d.add(client(150+i), addr(200+i), chainOf("long.example"), 3600, 1e9)
+		d.add(client(4000+i), addr(3000+i), chainOf("long.example"), 3600, 1e9)
 	}
 	d.sweep(120e9)
 	if len(d.clients) != 10 || len(d.addrs) != 10 || len(d.byClient) != 10 || len(d.byAddr) != 11 {
@@ -74,8 +75,8 @@ func TestDNSTableSweepRenumbers(t *testing.T) {
 			len(d.clients), len(d.addrs), len(d.byClient), len(d.byAddr))
 	}
 	for i := range 10 {
-		if got := namesOf(d.lookup(client(150+i), addr(200+i), 121e9)); !slices.Equal(got, []string{"long.example"}) {
-			t.Errorf("client %d address %d: %q after the sweep", 150+i, 200+i, got)
+		if got := namesOf(d.lookup(client(4000+i), addr(3000+i), 121e9)); !slices.Equal(got, []string{"long.example"}) {
+			t.Errorf("client %d address %d: %q after the sweep", 4000+i, 3000+i, got)
 		}
 	}
 	if got := d.lookup(client(1), addr(1), 121e9); got != nil {
@@ -83,11 +84,20 @@ func TestDNSTableSweepRenumbers(t *testing.T) {
 	}
 	// New answers after a sweep take fresh numbers without disturbing the
 	// renumbered ones.
-	d.add(client(1), addr(200), chainOf("new.example"), 60, 122e9)
-	if got := namesOf(d.lookup(client(1), addr(200), 123e9)); !slices.Equal(got, []string{"new.example"}) {
+	d.add(client(1), addr(3000), chainOf("new.example"), 60, 122e9)
+	if got := namesOf(d.lookup(client(1), addr(3000), 123e9)); !slices.Equal(got, []string{"new.example"}) {
 		t.Errorf("new answer: %q", got)
 	}
-	if got := namesOf(d.lookup(client(150), addr(200), 123e9)); !slices.Equal(got, []string{"long.example"}) {
-		t.Errorf("client 150 lost its own answer: %q", got)
+	if got := namesOf(d.lookup(client(4000), addr(3000), 123e9)); !slices.Equal(got, []string{"long.example"}) {
+		t.Errorf("client 4000 lost its own answer: %q", got)
+	}
+	// A sweep that forgets only a few keeps the numbering (no rebuild).
+	d.add(client(7), addr(7), chainOf("short.example"), 10, 124e9)
+	d.sweep(200e9)
+	if len(d.clients) != 12 || len(d.byClient) != 11 {
+		t.Errorf("small sweep: %d clients, %d client answers; want 12 (one forgotten, kept numbered), 11", len(d.clients), len(d.byClient))
+	}
+	if got := namesOf(d.lookup(client(4001), addr(3001), 201e9)); !slices.Equal(got, []string{"long.example"}) {
+		t.Errorf("after a small sweep: %q", got)
 	}
 }
