@@ -115,7 +115,19 @@ func (e *Engine) Finish() {
 func (e *Engine) Packet(cp *capture.Packet) {
 	st := e.p.Decode(uint32(cp.Link), cp.Data)
 	m := packetMeta{head: payloadHead(e.p.Payload)}
-	e.decoded(cp, &e.p, st, &m)
+	e.decoded(frameOf(cp), &e.p, st, &m)
+}
+
+// frame is what an engine needs of a capture.Packet besides its decoding:
+// 16 bytes rather than 72 in each item of a sharded batch.
+type frame struct {
+	Time  int64
+	Size  uint32 // captured bytes
+	Iface uint32
+}
+
+func frameOf(cp *capture.Packet) frame {
+	return frame{Time: cp.Time, Size: uint32(len(cp.Data)), Iface: cp.Iface}
 }
 
 // packetMeta is what is derived from a decoded packet before its engine
@@ -131,11 +143,11 @@ type packetMeta struct {
 }
 
 // decoded processes a packet already decoded into p, with status st.
-func (e *Engine) decoded(cp *capture.Packet, p *packet.Parsed, st packet.Status, m *packetMeta) {
+func (e *Engine) decoded(cp frame, p *packet.Parsed, st packet.Status, m *packetMeta) {
 	head := m.head
 	now := cp.Time
 	e.stats.Packets++
-	e.stats.Bytes += uint64(len(cp.Data))
+	e.stats.Bytes += uint64(cp.Size)
 	if e.stats.First == 0 || now < e.stats.First {
 		e.stats.First = now
 	}

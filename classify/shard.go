@@ -5,7 +5,6 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
-	"unsafe"
 
 	"github.com/flowaudit/flowaudit/capture"
 	"github.com/flowaudit/flowaudit/classify/packet"
@@ -70,7 +69,7 @@ type batch struct {
 
 // batchItem is one packet of a batch, as the reader decoded it.
 type batchItem struct {
-	pkt       capture.Packet
+	f         frame
 	p         packet.Parsed
 	st        packet.Status
 	meta      packetMeta
@@ -120,9 +119,9 @@ func (s *Sharded) run(w int, e *Engine, ch chan *batch) {
 		for i := range b.items {
 			it := &b.items[i]
 			if it.learnOnly {
-				e.learnOnly(&it.p, it.pkt.Time)
+				e.learnOnly(&it.p, it.f.Time)
 			} else {
-				e.decoded(&it.pkt, &it.p, it.st, &it.meta)
+				e.decoded(it.f, &it.p, it.st, &it.meta)
 			}
 		}
 		for _, h := range b.holds {
@@ -156,14 +155,14 @@ func (s *Sharded) Packet(cp *capture.Packet) {
 
 func (s *Sharded) add(w int, cp *capture.Packet, p *packet.Parsed, st packet.Status, learnOnly bool) {
 	b := s.cur[w]
-	if cp.Hold == nil && len(b.buf)+len(cp.Data) > cap(b.buf) || len(b.items) == cap(b.items) {
+	if cp.Hold == nil && len(b.buf)+len(p.Payload) > cap(b.buf) || len(b.items) == cap(b.items) {
 		s.send(w)
 		b = s.cur[w]
-		if cp.Hold == nil && len(cp.Data) > cap(b.buf) {
-			b.buf = make([]byte, 0, len(cp.Data))
+		if cp.Hold == nil && len(p.Payload) > cap(b.buf) {
+			b.buf = make([]byte, 0, len(p.Payload))
 		}
 	}
-	b.items = append(b.items, batchItem{pkt: *cp, p: *p, st: st, learnOnly: learnOnly})
+	b.items = append(b.items, batchItem{f: frameOf(cp), p: *p, st: st, learnOnly: learnOnly})
 	it := &b.items[len(b.items)-1]
 	if !learnOnly {
 		it.meta = s.meta
@@ -176,24 +175,13 @@ func (s *Sharded) add(w int, cp *capture.Packet, p *packet.Parsed, st packet.Sta
 		}
 		return
 	}
-	start := len(b.buf)
-	b.buf = append(b.buf, cp.Data...)
-	it.pkt.Data = b.buf[start:len(b.buf):len(b.buf)]
-	repoint(&it.p, cp.Data, it.pkt.Data)
-}
-
-// repoint makes p.Payload, a slice of from, the same bytes of to (a copy
-// of from).
-func repoint(p *packet.Parsed, from, to []byte) {
-	if len(p.Payload) == 0 {
-		p.Payload = nil
-		return
+	// Of the packet's bytes, the engine reads only the payload.
+	it.p.Payload = nil
+	if len(p.Payload) > 0 {
+		start := len(b.buf)
+		b.buf = append(b.buf, p.Payload...)
+		it.p.Payload = b.buf[start:len(b.buf):len(b.buf)]
 	}
-	off := int(uintptr(unsafe.Pointer(unsafe.SliceData(p.Payload))) - uintptr(unsafe.Pointer(unsafe.SliceData(from))))
-	if off < 0 || off+len(p.Payload) > len(to) {
-		panic("classify: payload outside its packet")
-	}
-	p.Payload = to[off : off+len(p.Payload) : off+len(p.Payload)]
 }
 
 func (s *Sharded) send(w int) {
