@@ -27,8 +27,8 @@ import (
 // the same for any number of engines, without locks or waiting.
 //
 // Packets from a source opened with capture.Options.Holds are handed over
-// without copying (the batch holds their read buffer); others are copied
-// into the batch, since the reader's buffer is reused.
+// without copying (the batch holds their read buffer); the others' payloads
+// are copied into the batch, since the reader's buffer is reused.
 type Sharded struct {
 	engines []*Engine
 	watch   []uint16
@@ -60,7 +60,7 @@ type fragOwner struct {
 // does not decode them again (measured: decoding bytes the reader's CPU
 // just read cost the other CPU a cache miss per packet, more than copying
 // the decoded header). Packets with a Hold point into the reader's buffers
-// (held until the batch is done); the others' bytes are copied into buf.
+// (held until the batch is done); the others' payloads are copied into buf.
 type batch struct {
 	items []batchItem
 	holds []*capture.Hold
