@@ -2,6 +2,7 @@ package audit
 
 import (
 	"runtime"
+	"runtime/debug"
 	"sync"
 
 	"github.com/flowaudit/flowaudit/capture"
@@ -139,11 +140,13 @@ func (p *Pipeline) Finish() {
 		p.sharded.Finish()
 	}
 	// The engines have let go of their flow tables and what they learned:
-	// collect them now, before the report is built, so that the report
-	// reuses their memory rather than adding to the peak (measured on the
-	// 5-million-packet gateway mix: peak RSS 145 -> 130 MiB; the collection
-	// takes about 10 ms).
-	runtime.GC()
+	// return that memory to the system before the report is built. The
+	// report needs large contiguous pieces (a slice of all groups) that
+	// the freed slabs cannot provide, so collecting without releasing
+	// added the report on top of the peak. Measured on the
+	// 5-million-packet gateway mix: peak RSS 133 -> 113 MiB, for about
+	// 40 ms (the release, and faulting the report's memory back in).
+	debug.FreeOSMemory()
 }
 
 // Stats are the engines' counters (complete after Finish).

@@ -89,7 +89,7 @@ func NewSharded(n int, cfg Config, watch []uint16, sink func(worker int, f *Flow
 	s := &Sharded{watch: slices.Clone(watch), frags: map[fragKey]fragOwner{}, active: make([]atomic.Int64, n), snaps: make([]statsSnap, n)}
 	s.free = make(chan *batch, n*(batchesQueue+2))
 	for range n * (batchesQueue + 2) {
-		s.free <- &batch{items: make([]batchItem, 0, batchPackets), buf: make([]byte, 0, batchBytes)}
+		s.free <- &batch{items: make([]batchItem, 0, batchPackets), }
 	}
 	for i := range n {
 		c := cfg
@@ -155,12 +155,15 @@ func (s *Sharded) Packet(cp *capture.Packet) {
 
 func (s *Sharded) add(w int, cp *capture.Packet, p *packet.Parsed, st packet.Status, learnOnly bool) {
 	b := s.cur[w]
-	if cp.Hold == nil && len(b.buf)+len(p.Payload) > cap(b.buf) || len(b.items) == cap(b.items) {
+	if cp.Hold == nil && len(b.buf)+len(p.Payload) > cap(b.buf) && len(b.buf) > 0 || len(b.items) == cap(b.items) {
 		s.send(w)
 		b = s.cur[w]
-		if cp.Hold == nil && len(p.Payload) > cap(b.buf) {
-			b.buf = make([]byte, 0, len(p.Payload))
-		}
+	}
+	if cp.Hold == nil && len(b.buf)+len(p.Payload) > cap(b.buf) {
+		// The first packet without a Hold in this batch: its copy buffer
+		// is made on demand, since a file replay with holds never needs it
+		// (10 MiB of batch buffers touched for nothing).
+		b.buf = make([]byte, 0, max(batchBytes, len(p.Payload)))
 	}
 	b.items = append(b.items, batchItem{f: frameOf(cp), p: *p, st: st, learnOnly: learnOnly})
 	it := &b.items[len(b.items)-1]

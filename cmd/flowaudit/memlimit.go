@@ -33,12 +33,14 @@ func memoryLimit(maxFlows int) (int64, bool) {
 	return memBase + memPerFlow*int64(maxFlows), true
 }
 
-// setMemoryLimit applies memoryLimit unless GOMEMLIMIT chose one already.
+// setMemoryLimit applies memoryLimit unless GOMEMLIMIT chose one already,
+// and prepares the heap for huge pages (preferHugePages).
 func setMemoryLimit(maxFlows int) {
+	l, ok := memoryLimit(maxFlows)
 	if os.Getenv("GOMEMLIMIT") != "" {
-		return
-	}
-	if l, ok := memoryLimit(maxFlows); ok {
+		l, ok = debug.SetMemoryLimit(-1), true
+	} else if ok {
 		debug.SetMemoryLimit(l)
 	}
+	preferHugePages(hugeHeapSize(l, ok))
 }
