@@ -99,7 +99,7 @@ func NewSharded(n int, cfg Config, watch []uint16, sink func(slot, owner int, f 
 		sink: sink, endings: make(chan *ending, n)}
 	s.free = make(chan *batch, n*(batchesQueue+2))
 	for range n * (batchesQueue + 2) {
-		s.free <- &batch{items: make([]batchItem, 0, batchPackets), }
+		s.free <- &batch{items: make([]batchItem, 0, batchPackets)}
 	}
 	for i := range n {
 		c := cfg
