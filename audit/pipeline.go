@@ -65,17 +65,11 @@ func NewPipeline(cfg PipelineConfig) *Pipeline {
 		cfg.Workers = runtime.GOMAXPROCS(0)
 	}
 	engines := max(1, cfg.Workers-1)
-	// One sink slot per engine, and one for the reader, which helps end
-	// the flows at Finish (classify.NewSharded).
-	slots := engines + 1
-	if cfg.Workers == 1 {
-		slots = 1
-	}
 	p := &Pipeline{cfg: cfg, m: classify.Compile(cfg.Catalog, cfg.Site)}
-	for range slots {
+	for range engines {
 		p.cols = append(p.cols, &lockedCollector{Collector: report.NewCollector(p.m)})
 	}
-	p.matches = make([][]int, slots)
+	p.matches = make([][]int, engines)
 	ecfg := classify.Config{Timeouts: cfg.Timeouts, MaxFlows: cfg.MaxFlows, ServerPorts: p.m.ServerPorts()}
 	if cfg.Workers == 1 {
 		ecfg.Sink = func(f *classify.Flow) { p.finished(0, f, p.eng) }
@@ -83,23 +77,22 @@ func NewPipeline(cfg PipelineConfig) *Pipeline {
 		p.eng.SetWatchPorts(p.m.WatchPorts())
 		return p
 	}
-	p.sharded = classify.NewSharded(engines, ecfg, p.m.WatchPorts(), func(slot, owner int, f *classify.Flow) {
-		p.finished(slot, f, p.sharded.Engine(owner))
+	p.sharded = classify.NewSharded(engines, ecfg, p.m.WatchPorts(), func(w int, f *classify.Flow) {
+		p.finished(w, f, p.sharded.Engine(w))
 	})
 	return p
 }
 
-// finished classifies a flow that ended and records it. Each slot is used
-// by one goroutine at a time.
-func (p *Pipeline) finished(slot int, f *classify.Flow, parents classify.Parents) {
+// finished classifies a flow that ended and records it.
+func (p *Pipeline) finished(worker int, f *classify.Flow, parents classify.Parents) {
 	if p.cfg.Adjust != nil {
 		p.cfg.Adjust(f)
 	}
 	// The collector does not keep r.Matches: the next flow of this worker
 	// reuses the slice.
-	r := p.m.ClassifyInto(f, parents, p.matches[slot])
-	p.matches[slot] = r.Matches
-	c := p.cols[slot]
+	r := p.m.ClassifyInto(f, parents, p.matches[worker])
+	p.matches[worker] = r.Matches
+	c := p.cols[worker]
 	c.Lock()
 	c.Add(f, r)
 	c.Unlock()

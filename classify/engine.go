@@ -105,8 +105,7 @@ func (e *Engine) ActiveFlows() int { return e.table.flows.n }
 
 // Finish ends every flow still tracked.
 // What the engine learned is dropped with its flows: the report is built
-// next, and a full table's memory is then better given to it. (Sharded
-// does the same in Sharded.end, in two goroutines.)
+// next, and a full table's memory is then better given to it.
 func (e *Engine) Finish() {
 	e.table.flush()
 	e.learn.forget()

@@ -29,9 +29,6 @@ import (
 // Packets from a source opened with capture.Options.Holds are handed over
 // without copying (the batch holds their read buffer); the others' payloads
 // are copied into the batch, since the reader's buffer is reused.
-//
-// At Finish the reader has nothing left to read: it helps the engines end
-// their flows (see ending).
 type Sharded struct {
 	engines []*Engine
 	watch   []uint16
@@ -45,8 +42,6 @@ type Sharded struct {
 	done    sync.WaitGroup
 	frags   map[fragKey]fragOwner
 	sweep   int64
-	sink    func(slot, owner int, f *Flow)
-	endings chan *ending // engines' flows to end, for Finish's caller
 }
 
 // statsSnap is an engine's counters as of its last batch, readable while
@@ -87,16 +82,11 @@ const (
 	batchesQueue = 8 // per engine: how far the reader may run ahead
 )
 
-// NewSharded starts n engines. cfg.MaxFlows is shared among them.
-//
-// sink is told of every flow that ends; classify it with Engine(owner) as
-// Parents. It is called from n+1 goroutines, each with its own slot (so
-// the sink can keep per-slot state without locks): engine i's goroutine
-// with slot i, for the flows it owns, and Finish's caller with slot n, for
-// flows of any engine it helps to end.
-func NewSharded(n int, cfg Config, watch []uint16, sink func(slot, owner int, f *Flow)) *Sharded {
-	s := &Sharded{watch: slices.Clone(watch), frags: map[fragKey]fragOwner{}, active: make([]atomic.Int64, n), snaps: make([]statsSnap, n),
-		sink: sink, endings: make(chan *ending, n)}
+// NewSharded starts n engines. cfg.MaxFlows is shared among them; sink is
+// called from engine i's goroutine for its flows (classify them with
+// Engine(i) as Parents).
+func NewSharded(n int, cfg Config, watch []uint16, sink func(worker int, f *Flow)) *Sharded {
+	s := &Sharded{watch: slices.Clone(watch), frags: map[fragKey]fragOwner{}, active: make([]atomic.Int64, n), snaps: make([]statsSnap, n)}
 	s.free = make(chan *batch, n*(batchesQueue+2))
 	for range n * (batchesQueue + 2) {
 		s.free <- &batch{items: make([]batchItem, 0, batchPackets)}
@@ -107,7 +97,7 @@ func NewSharded(n int, cfg Config, watch []uint16, sink func(slot, owner int, f 
 			c.MaxFlows = max(1, cfg.MaxFlows/n)
 		}
 		worker := i
-		c.Sink = func(f *Flow) { sink(worker, worker, f) }
+		c.Sink = func(f *Flow) { sink(worker, f) }
 		e := New(c)
 		e.SetWatchPorts(watch)
 		s.engines = append(s.engines, e)
@@ -143,53 +133,9 @@ func (s *Sharded) run(w int, e *Engine, ch chan *batch) {
 		b.items, b.holds, b.buf = b.items[:0], b.holds[:0], b.buf[:0]
 		s.free <- b
 	}
-	s.end(w, e)
+	e.Finish()
 	s.active[w].Store(0)
 	s.snap(w, e)
-}
-
-// ending is one engine's flows being ended at Finish, in chunks taken by
-// the engine's goroutine and Finish's caller (the reader, idle by then).
-// Ending a flow (classifying it, adding it to a report) is the work left
-// once the input is read: measured on the 5-million-packet gateway mix,
-// 129,000 flows took 0.25 s on the engine alone.
-type ending struct {
-	owner int
-	e     *Engine
-	ids   []uint32
-	next  atomic.Int64 // start of the next chunk to take
-	left  sync.WaitGroup
-}
-
-const endingChunk = 1024
-
-// chunk ends the flows of one chunk for slot, and returns false when no
-// chunk was left.
-func (en *ending) chunk(slot int, sink func(slot, owner int, f *Flow)) bool {
-	i := int(en.next.Add(endingChunk)) - endingChunk
-	if i >= len(en.ids) {
-		return false
-	}
-	for _, id := range en.ids[i:min(i+endingChunk, len(en.ids))] {
-		// Not the table's sink: that counts evictions, and a flow still in
-		// the table was not evicted.
-		sink(slot, en.owner, en.e.table.store.at(id))
-	}
-	en.left.Done()
-	return true
-}
-
-// end ends engine w's flows, with Finish's caller helping, then lets go of
-// its table and what it learned (Engine.Finish).
-func (s *Sharded) end(w int, e *Engine) {
-	en := &ending{owner: w, e: e, ids: e.table.ids()}
-	en.left.Add((len(en.ids) + endingChunk - 1) / endingChunk)
-	s.endings <- en
-	for en.chunk(w, s.sink) {
-	}
-	en.left.Wait()
-	e.table.drop()
-	e.learn.forget()
 }
 
 // Packet dispatches one packet: to the engine that owns its flow, and to
@@ -256,17 +202,11 @@ func (s *Sharded) Flush() {
 	}
 }
 
-// Finish flushes, ends every flow and waits for the engines. The caller's
-// goroutine helps end the flows (sink slot n).
+// Finish flushes, ends every flow and waits for the engines.
 func (s *Sharded) Finish() {
 	s.Flush()
 	for _, ch := range s.work {
 		close(ch)
-	}
-	for range s.engines {
-		en := <-s.endings
-		for en.chunk(len(s.engines), s.sink) {
-		}
 	}
 	s.done.Wait()
 }

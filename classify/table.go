@@ -228,25 +228,8 @@ func (t *table) flush() {
 			id = f.next
 			t.sink(f)
 		}
+		t.lists[c] = flowList{}
 	}
-	t.drop()
-}
-
-// ids returns the numbers of the flows in the table (for Sharded, which
-// ends them in several goroutines: see ending).
-func (t *table) ids() []uint32 {
-	ids := make([]uint32, 0, t.flows.n)
-	for c := range t.lists {
-		for id := t.lists[c].head; id != 0; id = t.store.at(id).next {
-			ids = append(ids, id)
-		}
-	}
-	return ids
-}
-
-// drop lets go of every flow, ended or not, and of the index.
-func (t *table) drop() {
-	t.lists = [numClasses]flowList{}
 	t.store, t.dupRings, t.freeMore = new(slabs[Flow]), slabs[dupRing]{}, nil
 	t.flows = newFlowIndex(t.store)
 }
