@@ -2,8 +2,10 @@ package report
 
 import (
 	"cmp"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/flowaudit/flowaudit/catalog"
@@ -63,19 +65,24 @@ func (c *Collector) Build(capture Capture, site *catalog.Site) *Report {
 	// The addresses are spelled out once: the order compares them as text.
 	rows := make([]row, len(c.order))
 	text := make([][2]string, len(c.order))
-	for i, e := range c.order {
-		text[i] = [2]string{e.src.String(), e.dstText()}
-		rows[i] = row{i: int32(i), state: e.mostCommon()}
-		rows[i].sev = int32(severity(e.id.verdict, e.id.requirement))
-	}
+	inParallel(len(c.order), func(lo, hi int) {
+		for i, e := range c.order[lo:hi] {
+			i += lo
+			text[i] = [2]string{e.src.String(), e.dstText()}
+			rows[i] = row{i: int32(i), state: e.mostCommon()}
+			rows[i].sev = int32(severity(e.id.verdict, e.id.requirement))
+		}
+	})
 	// The groups are sorted as rows, small and without pointers, and with
 	// their position as the last key, which makes an unstable sort give
 	// the order of a stable one.
 	slices.SortFunc(rows, func(a, b row) int { return c.compareRows(text, &a, &b) })
 	r.Flows = make([]FlowGroup, len(rows))
-	for i, w := range rows {
-		r.Flows[i] = c.order[w.i].flowGroup(text[w.i][0], text[w.i][1])
-	}
+	inParallel(len(rows), func(lo, hi int) {
+		for i, w := range rows[lo:hi] {
+			r.Flows[lo+i] = c.order[w.i].flowGroup(text[w.i][0], text[w.i][1])
+		}
+	})
 	for i := range r.Flows {
 		g := &r.Flows[i]
 		if g.Verdict != "documented" {
@@ -182,3 +189,30 @@ func portsText(e *catalog.Effective) string {
 	}
 	return s
 }
+
+// inParallel runs fn over [0, n) split into one range per CPU, when n is
+// large enough to be worth it: a report of tens of thousands of groups
+// is built after the input has been read, with every CPU idle but one
+// (BenchmarkBuild, 17,000 groups, 2 CPUs: 19-21 ms -> 13-15 ms; the two
+// loops over the groups are most of Build). fn must only write to the
+// elements of its range.
+func inParallel(n int, fn func(lo, hi int)) {
+	parts := min(runtime.GOMAXPROCS(0), n/parallelMin)
+	if parts <= 1 {
+		fn(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for p := range parts {
+		lo, hi := n*p/parts, n*(p+1)/parts
+		if p == parts-1 {
+			fn(lo, hi)
+			break
+		}
+		wg.Go(func() { fn(lo, hi) })
+	}
+	wg.Wait()
+}
+
+// parallelMin is the fewest groups per goroutine in inParallel.
+const parallelMin = 2048
