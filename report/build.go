@@ -155,7 +155,11 @@ func (c *Collector) compareRows(text [][2]string, a, b *row) int {
 	case a.state != b.state:
 		return strings.Compare(stateName(a.state), stateName(b.state))
 	}
-	if d := cmp.Compare(ord(x.first), ord(y.first)); d != 0 {
+	// What is left tells every two groups apart whatever the order they
+	// were collected in (several workers): their keys.
+	if d := cmp.Or(cmp.Compare(ord(x.first), ord(y.first)), strings.Compare(x.id.dstName, y.id.dstName),
+		strings.Compare(x.id.srcRole, y.id.srcRole), strings.Compare(x.id.reason, y.id.reason),
+		cmp.Compare(x.id.verdict, y.id.verdict)); d != 0 {
 		return d
 	}
 	return cmp.Compare(a.i, b.i)

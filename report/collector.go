@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"net/netip"
 	"slices"
 	"strings"
@@ -8,14 +9,18 @@ import (
 	"github.com/flowaudit/flowaudit/classify"
 )
 
-// MaxGroups bounds the distinct findings kept in detail; beyond it, new
-// findings are folded into coarser groups (destination "*"), so memory
-// stays bounded on a scan of millions of addresses.
+// MaxGroups bounds the distinct findings kept in detail. A capture with
+// more (a scan of millions of addresses) is reported in coarser groups,
+// all of them: per source, port, verdict and requirement (destination
+// "*"), and beyond maxCoarse of those without the port too. The level of
+// detail thus depends on what the capture holds, not on the order flows
+// end in: the report is the same for any number of workers, and memory
+// stays bounded (see fold.go).
 const MaxGroups = 50_000
 
-// maxCoarse bounds the coarse groups (one per source, port and verdict);
-// beyond it the port goes too (a scan of every port of many hosts is one
-// group per source and verdict).
+// maxCoarse bounds the groups per source, port and verdict; beyond it the
+// port goes too (a scan of every port of many hosts is one group per
+// source and verdict).
 const maxCoarse = 10_000
 
 // maxExamples is how many example connections a requirement keeps.
@@ -31,11 +36,11 @@ type Collector struct {
 	// and keeping small slots is what makes Add cheap: keys are some 130
 	// bytes. After a Merge into an empty collector, index and next are
 	// nil until a lookup needs them.
-	order  []*groupEntry
-	index  map[uint64]int32
-	next   []int32
-	slab   []groupEntry // where new groups go (see newEntry)
-	coarse int          // coarse groups in order
+	order []*groupEntry
+	index map[uint64]int32
+	next  []int32
+	slab  []groupEntry // where new groups go (see newEntry)
+	level level        // of detail of every group
 	// stamp marks the entries this collector alone holds, which it may
 	// change in place; the others it shares with a collector merged into
 	// another (or with that other), and copies before changing.
@@ -105,16 +110,9 @@ func (c *Collector) Add(f *classify.Flow, r classify.Result) {
 	if r.Requirement != nil {
 		k.requirement = r.Requirement.ID
 	}
+	k.coarsen(c.level)
 	h := hashKey(&k)
 	e := c.lookup(h, &k)
-	if e == nil && len(c.order) >= MaxGroups {
-		k = groupKey{groupID: groupID{srcRole: k.srcRole, dport: dport, proto: f.Proto, verdict: r.Verdict, requirement: k.requirement, reason: r.Reason, coarse: true}, src: k.src}
-		if h = hashKey(&k); c.find(h, &k) < 0 && c.coarse >= maxCoarse {
-			k.dport = 0 // any port
-			h = hashKey(&k)
-		}
-		e = c.lookup(h, &k)
-	}
 	first, last := f.First, f.Last
 	if e == nil {
 		e = c.newEntry(k.groupID, h)
@@ -125,36 +123,16 @@ func (c *Collector) Add(f *classify.Flow, r classify.Result) {
 		// unless something changes.
 		earliest := e.precedes(first, sport, src, dst)
 		if earliest {
-			e.src, e.sport, e.history, e.first = src, sport, f.History(), first
-			if !k.coarse {
-				e.dst = dst
-			}
-			if t := f.ICMPErrorText(); t != "" {
-				e.detail().icmpError = t
-			}
-		} else if f.ICMPError && e.info().icmpError == "" {
-			e.detail().icmpError = f.ICMPErrorText()
+			e.src, e.dst, e.sport, e.history, e.first = src, dst, sport, f.History(), first
+		}
+		if f.ICMPError || earliest && e.d != nil {
+			e.detail().addICMP(f.ICMPErrorText(), earliest)
 		}
 		if earliest && (len(names) > 0 || e.d != nil) {
-			rep := make([]Name, len(names))
-			for i, n := range names {
-				rep[i] = Name{Name: n.Name, Source: n.Source}
-			}
-			d := e.detail()
-			d.names, e.repNames = combineNames(rep, d.names), uint16(len(rep))
-		} else if !earliest && len(names) > 0 {
-			d := e.detail()
-			added := false
-			for _, n := range names {
-				rn := Name{Name: n.Name, Source: n.Source}
-				if !slices.Contains(d.names, rn) && len(d.names) < maxNames {
-					d.names = append(d.names, rn)
-					added = true
-				}
-			}
-			if added {
-				sortNames(d.names[e.repNames:])
-			}
+			e.detail().rep = nameList(names)
+		}
+		if len(names) > 0 {
+			e.detail().addNames(nameList(names))
 		}
 		// A union sorts the roles: it is done whenever the set differs.
 		if p := setOf(r.SrcRoles); p != e.srcSet {
@@ -176,6 +154,18 @@ func (c *Collector) Add(f *classify.Flow, r classify.Result) {
 	e.addCounts(last, 1, f.OrigPkts, f.RespPkts, f.OrigBytes, f.RespBytes, f.Answered(), f.Midstream, r.Assumed)
 	e.srcs.add(src)
 	e.dsts.add(dst)
+	if len(c.order) > c.level.bound() {
+		c.fold()
+	}
+}
+
+// nameList is a flow's names as a report lists them.
+func nameList(names []classify.Name) []Name {
+	out := make([]Name, len(names))
+	for i, n := range names {
+		out[i] = Name{Name: n.Name, Source: n.Source}
+	}
+	return out
 }
 
 // flowNames is f.Names() without its allocation for a flow that has no
@@ -196,8 +186,8 @@ func (c *Collector) describe(e *groupEntry, f *classify.Flow, r classify.Result,
 	e.history = f.History()
 	e.srcSet, e.dstSet = setOf(r.SrcRoles), setOf(r.DstRoles)
 	e.req = r.Requirement
-	if t := f.ICMPErrorText(); t != "" {
-		e.detail().icmpError = t
+	if f.ICMPError {
+		e.detail().addICMP(f.ICMPErrorText(), true)
 	}
 	if rn := c.m.RoleNames(r.SrcRoles); len(rn) > 0 {
 		e.detail().srcRoles = rn
@@ -207,12 +197,9 @@ func (c *Collector) describe(e *groupEntry, f *classify.Flow, r classify.Result,
 	}
 	if len(names) > 0 {
 		d := e.detail()
-		d.names = make([]Name, 0, len(names))
-		for _, n := range names {
-			d.names = append(d.names, Name{Name: n.Name, Source: n.Source})
-		}
+		d.rep = nameList(names)
+		d.addNames(d.rep)
 	}
-	e.repNames = uint16(len(names))
 }
 
 // maxNames bounds the names a group lists.
@@ -230,44 +217,22 @@ func unionSorted(a, b []string) []string {
 
 var sourceRank = map[string]int{"connect": 0, "sni": 1, "http-host": 2, "dns": 3}
 
-// Names of a group: those of its first connection in their order (proxy
-// target, SNI, Host, then the DNS chain from the queried name), then the
-// other connections' names, sorted, so the list does not depend on the
-// order flows arrive in.
-
-// combineNames returns rep followed by the names of others not in rep, sorted.
-func combineNames(rep, others []Name) []Name {
-	out := slices.Clone(rep)
-	for _, n := range others {
-		if !slices.Contains(out, n) && len(out) < maxNames {
-			out = append(out, n)
-		}
+// compareNames orders names by source (most specific first), then name.
+func compareNames(a, b Name) int {
+	if d := sourceRank[a.Source] - sourceRank[b.Source]; d != 0 {
+		return d
 	}
-	sortNames(out[len(rep):])
-	return out
-}
-
-// sortNames orders names by source (most specific first), then name.
-func sortNames(names []Name) {
-	slices.SortFunc(names, func(a, b Name) int {
-		if d := sourceRank[a.Source] - sourceRank[b.Source]; d != 0 {
-			return d
-		}
-		return strings.Compare(a.Name, b.Name)
-	})
+	return strings.Compare(a.Name, b.Name)
 }
 
 // addExample keeps the earliest connections as examples.
 func (rc *reqCount) addExample(ex FlowRef) {
 	rc.examples = append(rc.examples, ex)
+	// Every field breaks ties, so that the examples kept do not depend
+	// on the order flows arrive in.
 	slices.SortFunc(rc.examples, func(a, b FlowRef) int {
-		if c := a.Time.Compare(b.Time); c != 0 {
-			return c
-		}
-		if a.Src != b.Src {
-			return strings.Compare(a.Src, b.Src)
-		}
-		return strings.Compare(a.Dst, b.Dst)
+		return cmp.Or(a.Time.Compare(b.Time), strings.Compare(a.Src, b.Src), strings.Compare(a.Dst, b.Dst),
+			cmp.Compare(a.DstPort, b.DstPort), strings.Compare(a.Proto, b.Proto), strings.Compare(a.ConnState, b.ConnState))
 	})
 	if len(rc.examples) > maxExamples {
 		rc.examples = rc.examples[:maxExamples]

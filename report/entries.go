@@ -123,9 +123,6 @@ const maxSlab = 1024
 
 // insert adds a group that no group of c has the key of.
 func (c *Collector) insert(e *groupEntry) {
-	if e.id.coarse {
-		c.coarse++
-	}
 	c.indexed()
 	c.link(int32(len(c.order)), e.hash)
 	c.order = append(c.order, e)

@@ -20,6 +20,7 @@ type groupEntry struct {
 	// The first connection's addresses: also what identifies the group
 	// when id has no source role (src) or no destination name (dst, not
 	// in a coarse group), as every connection of the group has them then.
+	// A coarse group shows "*" but keeps dst to tell connections apart.
 	src, dst    netip.Addr
 	hash        uint64 // of the key
 	stamp       uint64 // of the collector that may change it in place
@@ -43,7 +44,6 @@ type groupEntry struct {
 	dsts      distinct
 	sport     uint16
 	state0    uint8
-	repNames  uint16 // d.names[:repNames] are the first connection's, in its order
 	answered  bool
 	midstream bool
 	assumed   bool
@@ -52,15 +52,74 @@ type groupEntry struct {
 // groupDetail is what a group may have besides counters, out of line:
 // a scan's groups have no name, role or ICMP error, and these took a
 // fifth of a record.
+//
+// A group lists its first connection's names in their order, then the
+// others' names, sorted, up to maxNames in all; and its first connection's
+// ICMP error, else any connection's. Both are kept so that the result does
+// not depend on the order connections arrive in (several workers, groups
+// folded together): pool holds the smallest maxNames names of all the
+// connections (the first connection's included), which are all the others
+// a list can show; minICMP the smallest ICMP error of all.
 type groupDetail struct {
-	names     []Name // never nil: reports write []
-	srcRoles  []string
-	dstRoles  []string
-	icmpError string
+	rep      []Name // the first connection's names
+	pool     []Name // sorted (sortNames), at most maxNames
+	srcRoles []string
+	dstRoles []string
+	repICMP  string // the first connection's ICMP error
+	minICMP  string // the smallest ICMP error of any connection
 }
 
 // noDetail is what a group without detail reads; never written.
-var noDetail = groupDetail{names: []Name{}}
+var noDetail = groupDetail{}
+
+// names is the list a report shows: the first connection's names, then
+// the others' in order, up to maxNames (never nil: reports write []).
+func (d *groupDetail) names() []Name {
+	out := make([]Name, len(d.rep), max(len(d.rep), min(maxNames, len(d.rep)+len(d.pool))))
+	copy(out, d.rep)
+	for _, n := range d.pool {
+		if len(out) >= maxNames {
+			break
+		}
+		if !slices.Contains(d.rep, n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// icmpError is the ICMP error a report shows.
+func (d *groupDetail) icmpError() string {
+	if d.repICMP != "" {
+		return d.repICMP
+	}
+	return d.minICMP
+}
+
+// addICMP notes a connection's ICMP error; first tells it is the group's
+// first connection.
+func (d *groupDetail) addICMP(t string, first bool) {
+	if first {
+		d.repICMP = t
+	}
+	if t != "" && (d.minICMP == "" || t < d.minICMP) {
+		d.minICMP = t
+	}
+}
+
+// addNames adds names to the pool, keeping the smallest maxNames.
+func (d *groupDetail) addNames(names []Name) {
+	for _, n := range names {
+		i, found := slices.BinarySearchFunc(d.pool, n, compareNames)
+		if found || i >= maxNames {
+			continue
+		}
+		d.pool = slices.Insert(d.pool, i, n)
+		if len(d.pool) > maxNames {
+			d.pool = d.pool[:maxNames]
+		}
+	}
+}
 
 // info is e's detail, to read.
 func (e *groupEntry) info() *groupDetail {
@@ -73,7 +132,7 @@ func (e *groupEntry) info() *groupDetail {
 // detail is e's detail, to change.
 func (e *groupEntry) detail() *groupDetail {
 	if e.d == nil {
-		e.d = &groupDetail{names: []Name{}}
+		e.d = &groupDetail{}
 	}
 	return e.d
 }
@@ -170,7 +229,9 @@ func ord(ns int64) int64 {
 // precedes reports whether a connection (first seen, source port, source
 // and destination) comes before the one describing e: the order reports
 // compared the addresses in as text, which is only spelled out to break
-// a tie. The destination of a coarse group is "*", before no address.
+// a tie. Connections with the same first time, source port and source
+// are ordered by destination, also in a coarse group (a scan from one
+// port): which one describes a group must not depend on arrival order.
 func (e *groupEntry) precedes(first int64, sport uint16, src, dst netip.Addr) bool {
 	if a, b := ord(first), ord(e.first); a != b {
 		return a < b
@@ -181,7 +242,7 @@ func (e *groupEntry) precedes(first int64, sport uint16, src, dst netip.Addr) bo
 	if s, t := src.String(), e.src.String(); s != t {
 		return s < t
 	}
-	return !e.id.coarse && dst.String() < e.dst.String()
+	return dst.String() < e.dst.String()
 }
 
 // merge adds o's connections to e (a group of the same key). What
@@ -189,21 +250,9 @@ func (e *groupEntry) precedes(first int64, sport uint16, src, dst netip.Addr) bo
 // result does not depend on the order flows arrive in (several workers).
 func (e *groupEntry) merge(o *groupEntry) {
 	oi := o.info()
-	if e.precedes(o.first, o.sport, o.src, o.dst) {
-		if e.d != nil || o.d != nil {
-			d := e.detail()
-			d.names = combineNames(oi.names[:o.repNames], append(slices.Clone(d.names), oi.names[o.repNames:]...))
-		}
-		e.repNames = o.repNames
-		e.src, e.sport, e.history, e.first = o.src, o.sport, o.history, o.first
-		if !e.id.coarse {
-			e.dst = o.dst
-		}
-		if oi.icmpError != "" {
-			e.detail().icmpError = oi.icmpError
-		}
-	} else if e.info().icmpError == "" && oi.icmpError != "" {
-		e.detail().icmpError = oi.icmpError
+	earliest := e.precedes(o.first, o.sport, o.src, o.dst)
+	if earliest {
+		e.src, e.dst, e.sport, e.history, e.first = o.src, o.dst, o.sport, o.history, o.first
 	}
 	if e.states != nil || o.states != nil || o.state0 != e.state0 {
 		if e.states == nil {
@@ -215,14 +264,14 @@ func (e *groupEntry) merge(o *groupEntry) {
 	e.addCounts(o.last, o.count, o.origPkts, o.respPkts, o.origBytes, o.respBytes, o.answered, o.midstream, o.assumed)
 	if e.d != nil || o.d != nil {
 		d := e.detail()
+		if earliest {
+			d.rep = oi.rep
+			d.repICMP = oi.repICMP
+		}
+		d.addICMP(oi.minICMP, false)
+		d.addNames(oi.pool)
 		d.srcRoles = unionSorted(d.srcRoles, oi.srcRoles)
 		d.dstRoles = unionSorted(d.dstRoles, oi.dstRoles)
-		for _, n := range oi.names {
-			if !slices.Contains(d.names, n) && len(d.names) < maxNames {
-				d.names = append(d.names, n)
-			}
-		}
-		sortNames(d.names[e.repNames:])
 	}
 	e.srcs.union(&o.srcs)
 	e.dsts.union(&o.dsts)
@@ -250,8 +299,9 @@ func (e *groupEntry) clone(stamp uint64) *groupEntry {
 	n := *e
 	n.stamp = stamp
 	if e.d != nil {
-		n.d = &groupDetail{names: slices.Clone(e.d.names), srcRoles: slices.Clone(e.d.srcRoles),
-			dstRoles: slices.Clone(e.d.dstRoles), icmpError: e.d.icmpError}
+		d := *e.d
+		d.pool, d.srcRoles, d.dstRoles = slices.Clone(d.pool), slices.Clone(d.srcRoles), slices.Clone(d.dstRoles)
+		n.d = &d
 	}
 	if e.states != nil {
 		s := *e.states
@@ -271,14 +321,13 @@ func (e *groupEntry) flowGroup(src, dst string) FlowGroup {
 		Sources: e.srcs.count(), Destinations: e.dsts.count(),
 		SrcPort: e.sport, DstPort: e.id.dport, Proto: ProtoName(e.id.proto),
 		ConnState: stateName(e.mostCommon()), ConnStates: make(map[string]uint64, 2),
-		History: e.history, Names: d.names, Verdict: e.id.verdict.String(),
+		History: e.history, Names: d.names(), Verdict: e.id.verdict.String(),
 		Requirement: e.id.requirement, Reason: e.id.reason,
 		SrcRoles: d.srcRoles, DstRoles: d.dstRoles,
 		Answered: e.answered, Assumed: e.assumed, Midstream: e.midstream,
 		Packets: e.origPkts + e.respPkts, Bytes: e.origBytes + e.respBytes,
 		OrigPackets: e.origPkts, RespPackets: e.respPkts, OrigBytes: e.origBytes, RespBytes: e.respBytes,
-		ICMPError: d.icmpError, FirstSeen: timeOf(e.first), LastSeen: timeOf(e.last), Count: e.count,
-		repNames: int(e.repNames),
+		ICMPError: d.icmpError(), FirstSeen: timeOf(e.first), LastSeen: timeOf(e.last), Count: e.count,
 	}
 	if e.req != nil {
 		g.Service = e.req.Service

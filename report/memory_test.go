@@ -10,10 +10,9 @@ import (
 )
 
 // scanInto feeds c the flows of a SYN scan from one host, one SYN per
-// flow, without keeping them: first detailed groups (distinct ports of
-// one host) up to MaxGroups, then maxCoarse ports of perPort hosts each,
-// which fold into coarse groups that count their destinations.
-func scanInto(tb testing.TB, c *Collector, perPort int) {
+// flow, without keeping them: every port below ports, on each of hosts
+// hosts.
+func scanInto(tb testing.TB, c *Collector, hosts, ports int) {
 	tb.Helper()
 	frame := tcpSeg(tb, "10.0.0.9", "11.0.0.1", 40000, 1, "S", 1, 0, nil)
 	var e *classify.Engine
@@ -22,19 +21,13 @@ func scanInto(tb testing.TB, c *Collector, perPort int) {
 	}})
 	e.SetWatchPorts(c.m.WatchPorts())
 	t := int64(1_741_000_000e9)
-	syn := func(dst uint32, port uint16) {
-		binary.BigEndian.PutUint32(frame[16:], dst)
-		binary.BigEndian.PutUint16(frame[22:], port)
-		t += 1e3
-		p := capture.Packet{Data: frame, Time: t, Length: len(frame), Link: capture.LinkIPv4}
-		e.Packet(&p)
-	}
-	for port := range MaxGroups {
-		syn(0x0b000001, uint16(port+1))
-	}
-	for h := range perPort {
-		for port := range maxCoarse {
-			syn(0x0b010000+uint32(h), uint16(MaxGroups+1+port))
+	for port := range ports {
+		for h := range hosts {
+			binary.BigEndian.PutUint32(frame[16:], 0x0b010000+uint32(h))
+			binary.BigEndian.PutUint16(frame[22:], uint16(port+1))
+			t += 1e3
+			p := capture.Packet{Data: frame, Time: t, Length: len(frame), Link: capture.LinkIPv4}
+			e.Packet(&p)
 		}
 	}
 	e.Finish()
@@ -48,31 +41,41 @@ func heapInUse() uint64 {
 }
 
 // TestCollectorMemoryPerGroup guards the collector's memory on a scan:
-// its groups are what stays of millions of flows. 50,000 detailed groups
-// and 10,000 coarse ones of 60 destinations each cost some 1,200 bytes a
-// group when a group held a whole FlowGroup and its address sets were
-// maps; some 440 with compact records, detail out of line and packed
-// sets.
+// its groups are what stays of millions of flows. The most it holds is
+// MaxGroups detailed groups (one destination each), or maxCoarse coarse
+// ones counting many destinations (here 60). A group cost some 1,200
+// bytes when it held a whole FlowGroup and its address sets were maps;
+// some 440 with compact records, detail out of line and packed sets.
 func TestCollectorMemoryPerGroup(t *testing.T) {
 	if testing.Short() {
 		t.Skip("600,000 flows")
 	}
 	m, _ := testMatcher(t, true)
-	before := heapInUse()
-	c := NewCollector(m)
-	scanInto(t, c, 60)
-	used := heapInUse() - before
-	groups := len(c.order)
-	if groups != MaxGroups+maxCoarse || c.coarse != maxCoarse {
-		t.Fatalf("%d groups, %d coarse: the scan does not fold as planned", groups, c.coarse)
+	for _, tc := range []struct {
+		name         string
+		hosts, ports int
+		level        level
+		groups       int
+		maxBytes     float64
+	}{
+		{"detailed", 1, MaxGroups, levelFine, MaxGroups, 500},
+		{"coarse", 60, maxCoarse, levelPort, maxCoarse, 700},
+	} {
+		before := heapInUse()
+		c := NewCollector(m)
+		scanInto(t, c, tc.hosts, tc.ports)
+		used := heapInUse() - before
+		if len(c.order) != tc.groups || c.level != tc.level {
+			t.Fatalf("%s: %d groups at level %d, want %d at level %d", tc.name, len(c.order), c.level, tc.groups, tc.level)
+		}
+		if n := c.order[len(c.order)-1].dsts.count(); n != tc.hosts {
+			t.Fatalf("%s: a group counts %d destinations, want %d", tc.name, n, tc.hosts)
+		}
+		perGroup := float64(used) / float64(len(c.order))
+		t.Logf("%s: %d groups, %.0f bytes a group", tc.name, len(c.order), perGroup)
+		if perGroup > tc.maxBytes {
+			t.Errorf("%s: %.0f bytes a group, want at most %.0f", tc.name, perGroup, tc.maxBytes)
+		}
+		runtime.KeepAlive(c)
 	}
-	if c.order[len(c.order)-1].dsts.count() != 60 {
-		t.Fatalf("a coarse group counts %d destinations, want 60", c.order[len(c.order)-1].dsts.count())
-	}
-	perGroup := float64(used) / float64(groups)
-	t.Logf("%d groups: %.0f bytes a group", groups, perGroup)
-	if perGroup > 500 {
-		t.Errorf("%.0f bytes a group, want at most 500", perGroup)
-	}
-	runtime.KeepAlive(c)
 }

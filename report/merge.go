@@ -6,6 +6,8 @@ import (
 
 // Merge adds another collector's counts (one per worker) into c. The two
 // share o's groups afterwards (see entries.go): o may go on adding flows.
+// The groups are merged at the coarser of the two levels of detail, and
+// folded further if the union needs it (fold.go).
 func (c *Collector) Merge(o *Collector) {
 	c.total += o.total
 	c.docBlock += o.docBlock
@@ -22,17 +24,19 @@ func (c *Collector) Merge(o *Collector) {
 	}
 	// From now on o's groups are shared: o copies one before changing it.
 	o.stamp = newStamp()
-	if len(c.order) == 0 {
-		c.order, c.index, c.next, c.coarse = slices.Clone(o.order), nil, nil, o.coarse
+	if len(c.order) == 0 && c.level <= o.level {
+		c.order, c.index, c.next, c.level = slices.Clone(o.order), nil, nil, o.level
 		return
 	}
-	for _, oe := range o.order {
-		k := oe.key()
-		i := c.find(oe.hash, &k)
-		if i < 0 {
-			c.insert(oe)
-			continue
+	if o.level > c.level {
+		old := c.order
+		c.order, c.index, c.next, c.slab, c.level = nil, nil, nil, nil, o.level
+		for _, e := range old {
+			c.absorb(e)
 		}
-		c.own(i).merge(oe)
 	}
+	for _, oe := range o.order {
+		c.absorb(oe)
+	}
+	c.fold()
 }

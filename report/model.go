@@ -100,8 +100,6 @@ type FlowGroup struct {
 	FirstSeen    time.Time         `json:"first_seen"`
 	LastSeen     time.Time         `json:"last_seen"`
 	Count        uint64            `json:"count"`
-
-	repNames int // Names[:repNames] are the first connection's, in its order
 }
 
 // Name is a name of a destination and where it was learned (dns, sni,
