@@ -132,7 +132,10 @@ func (c *Collector) Add(f *classify.Flow, r classify.Result) {
 			e.detail().rep = nameList(names)
 		}
 		if len(names) > 0 {
-			e.detail().addNames(nameList(names))
+			d := e.detail()
+			for _, n := range names {
+				d.addName(Name{Name: n.Name, Source: n.Source})
+			}
 		}
 		// A union sorts the roles: it is done whenever the set differs.
 		if p := setOf(r.SrcRoles); p != e.srcSet {

@@ -73,9 +73,22 @@ type groupDetail struct {
 var noDetail = groupDetail{}
 
 // names is the list a report shows: the first connection's names, then
-// the others' in order, up to maxNames (never nil: reports write []).
+// the others' in order, up to maxNames (never nil: reports write []). The
+// report may share the group's lists (Build restamps the collector).
 func (d *groupDetail) names() []Name {
-	out := make([]Name, len(d.rep), max(len(d.rep), min(maxNames, len(d.rep)+len(d.pool))))
+	others := 0
+	for _, n := range d.pool {
+		if !slices.Contains(d.rep, n) {
+			others++
+		}
+	}
+	if others == 0 || len(d.rep) >= maxNames {
+		if d.rep == nil {
+			return []Name{}
+		}
+		return d.rep
+	}
+	out := make([]Name, len(d.rep), min(maxNames, len(d.rep)+others))
 	copy(out, d.rep)
 	for _, n := range d.pool {
 		if len(out) >= maxNames {
@@ -110,14 +123,18 @@ func (d *groupDetail) addICMP(t string, first bool) {
 // addNames adds names to the pool, keeping the smallest maxNames.
 func (d *groupDetail) addNames(names []Name) {
 	for _, n := range names {
-		i, found := slices.BinarySearchFunc(d.pool, n, compareNames)
-		if found || i >= maxNames {
-			continue
-		}
-		d.pool = slices.Insert(d.pool, i, n)
-		if len(d.pool) > maxNames {
-			d.pool = d.pool[:maxNames]
-		}
+		d.addName(n)
+	}
+}
+
+func (d *groupDetail) addName(n Name) {
+	i, found := slices.BinarySearchFunc(d.pool, n, compareNames)
+	if found || i >= maxNames {
+		return
+	}
+	d.pool = slices.Insert(d.pool, i, n)
+	if len(d.pool) > maxNames {
+		d.pool = d.pool[:maxNames]
 	}
 }
 
