@@ -55,7 +55,8 @@ func (c *Collector) Build(capture Capture, site *catalog.Site) *Report {
 		r.Capture.Files = []string{}
 	}
 	r.Capture.Connections = c.total
-	r.Summary = Summary{Connections: c.total, Verdicts: map[string]uint64{}, DocumentedBlocked: c.docBlock, RequirementsStatus: map[string]int{}}
+	r.Summary = Summary{Connections: c.total, Verdicts: map[string]uint64{}, DocumentedBlocked: c.docBlock, RequirementsStatus: map[string]int{},
+		Grouping: c.level.grouping()}
 	for i, n := range c.verdicts {
 		r.Summary.Verdicts[classify.Verdict(i).String()] = n
 	}

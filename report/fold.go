@@ -23,6 +23,28 @@ const (
 	levelAny               // destination "*", any port: a group per source and verdict
 )
 
+// grouping names a level as Summary.Grouping does.
+func (l level) grouping() string {
+	switch l {
+	case levelPort:
+		return "per-port"
+	case levelAny:
+		return "per-source"
+	}
+	return ""
+}
+
+// groupingText says in words what a report's grouping means.
+func groupingText(g string) string {
+	switch g {
+	case "per-port":
+		return "over 50,000 distinct groups (a scan?): findings are grouped per source, port, verdict and requirement, destination *"
+	case "per-source":
+		return "over 50,000 distinct groups and 10,000 ports (a scan?): findings are grouped per source, verdict and requirement, destination * and port 0"
+	}
+	return ""
+}
+
 // bound is how many groups a collector keeps at level l before it folds.
 func (l level) bound() int {
 	switch l {

@@ -74,8 +74,19 @@ func TestFoldingIgnoresOrder(t *testing.T) {
 				for _, i := range mergeOrder {
 					all.Merge(cols[i])
 				}
+				r := all.Build(Capture{}, site)
+				if r.Summary.Grouping != all.level.grouping() {
+					t.Errorf("summary says grouping %q at level %d", r.Summary.Grouping, all.level)
+				}
+				var text bytes.Buffer
+				if err := r.Write(&text, Options{Format: FormatText}); err != nil {
+					t.Fatal(err)
+				}
+				if all.level != levelFine && !bytes.Contains(text.Bytes(), []byte(groupingText(r.Summary.Grouping))) {
+					t.Errorf("the text report does not say how findings are grouped")
+				}
 				var b bytes.Buffer
-				if err := all.Build(Capture{}, site).Write(&b, Options{Format: FormatJSON}); err != nil {
+				if err := r.Write(&b, Options{Format: FormatJSON}); err != nil {
 					t.Fatal(err)
 				}
 				return b.Bytes(), all.level

@@ -61,6 +61,11 @@ type Summary struct {
 	DocumentedBlocked  uint64            `json:"documented_blocked"` // blocked attempts at documented flows: the most important finding
 	RequirementsStatus map[string]int    `json:"requirements_status"`
 	Findings           int               `json:"findings"` // flow groups that are not plainly documented
+	// Grouping is empty when every group has one destination; "per-port"
+	// when the capture held more than 50,000 distinct groups (a scan) and
+	// groups are per source, port, verdict and requirement (destination
+	// "*"); "per-source" when those were over 10,000 too (port 0).
+	Grouping string `json:"grouping,omitempty"`
 }
 
 // FlowGroup stands for Count connections with the same finding: the same

@@ -135,6 +135,9 @@ func (r *Report) text(w io.Writer, o Options) error {
 	rs := s.RequirementsStatus
 	fmt.Fprintf(w, "  requirements: %d observed, %d blocked, %d partly blocked, %d not observed\n",
 		rs[StatusObserved], rs[StatusBlocked], rs[StatusPartlyBlocked], rs[StatusNotObserved])
+	if s.Grouping != "" {
+		fmt.Fprintf(w, "  %s\n", groupingText(s.Grouping))
+	}
 
 	for _, sec := range sections {
 		groups := r.groupsOf(sec)
@@ -340,6 +343,9 @@ func (r *Report) markdown(w io.Writer, o Options) error {
 	}
 	fmt.Fprintf(w, "\n%d blocked connections were at documented requirements. Requirements: %d observed, %d blocked, %d partly blocked, %d not observed.\n",
 		s.DocumentedBlocked, s.RequirementsStatus[StatusObserved], s.RequirementsStatus[StatusBlocked], s.RequirementsStatus[StatusPartlyBlocked], s.RequirementsStatus[StatusNotObserved])
+	if s.Grouping != "" {
+		fmt.Fprintf(w, "\n%s: %s.\n", s.Grouping, groupingText(s.Grouping))
+	}
 	for _, sec := range sections {
 		groups := r.groupsOf(sec)
 		if len(groups) == 0 {
