@@ -218,11 +218,22 @@ func unionSorted(a, b []string) []string {
 	return a
 }
 
-var sourceRank = map[string]int{"connect": 0, "sni": 1, "http-host": 2, "dns": 3}
+// sourceRank orders the sources of names, most specific first.
+func sourceRank(s string) int {
+	switch s {
+	case "connect":
+		return 0
+	case "sni":
+		return 1
+	case "http-host":
+		return 2
+	}
+	return 3 // dns
+}
 
 // compareNames orders names by source (most specific first), then name.
 func compareNames(a, b Name) int {
-	if d := sourceRank[a.Source] - sourceRank[b.Source]; d != 0 {
+	if d := sourceRank(a.Source) - sourceRank(b.Source); d != 0 {
 		return d
 	}
 	return strings.Compare(a.Name, b.Name)

@@ -128,6 +128,11 @@ func (d *groupDetail) addNames(names []Name) {
 }
 
 func (d *groupDetail) addName(n Name) {
+	// Most connections of a group repeat names it has: plain equality
+	// finds them faster than the search.
+	if slices.Contains(d.pool, n) || len(d.pool) == maxNames && compareNames(n, d.pool[maxNames-1]) > 0 {
+		return
+	}
 	i, found := slices.BinarySearchFunc(d.pool, n, compareNames)
 	if found || i >= maxNames {
 		return
