@@ -71,12 +71,16 @@ func (k *groupKey) coarsen(l level) {
 // coarser group its key belongs to.
 func (c *Collector) fold() {
 	for len(c.order) > c.level.bound() {
-		c.level++
-		old := c.order
-		c.order, c.index, c.next, c.slab = nil, nil, nil, nil
-		for _, oe := range old {
-			c.absorb(oe)
-		}
+		c.regroup(c.level + 1)
+	}
+}
+
+// regroup moves the collector's groups to level l, coarser than theirs.
+func (c *Collector) regroup(l level) {
+	old := c.order
+	c.order, c.index, c.next, c.slab, c.level = nil, nil, nil, nil, l
+	for _, e := range old {
+		c.absorb(e)
 	}
 }
 

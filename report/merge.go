@@ -29,11 +29,7 @@ func (c *Collector) Merge(o *Collector) {
 		return
 	}
 	if o.level > c.level {
-		old := c.order
-		c.order, c.index, c.next, c.slab, c.level = nil, nil, nil, nil, o.level
-		for _, e := range old {
-			c.absorb(e)
-		}
+		c.regroup(o.level)
 	}
 	for _, oe := range o.order {
 		c.absorb(oe)
