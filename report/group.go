@@ -55,14 +55,14 @@ type groupEntry struct {
 //
 // A group lists its first connection's names in their order, then the
 // others' names, sorted, up to maxNames in all; and its first connection's
-// ICMP error, else any connection's. Both are kept so that the result does
+// ICMP error, else the smallest of the others'. Both are kept so that the result does
 // not depend on the order connections arrive in (several workers, groups
 // folded together): pool holds the smallest maxNames names of all the
 // connections (the first connection's included), which are all the others
 // a list can show; minICMP the smallest ICMP error of all.
 type groupDetail struct {
 	rep      []Name // the first connection's names
-	pool     []Name // sorted (sortNames), at most maxNames
+	pool     []Name // sorted (compareNames), at most maxNames
 	srcRoles []string
 	dstRoles []string
 	repICMP  string // the first connection's ICMP error
@@ -130,11 +130,11 @@ func (d *groupDetail) addNames(names []Name) {
 func (d *groupDetail) addName(n Name) {
 	// Most connections of a group repeat names it has: plain equality
 	// finds them faster than the search.
-	if slices.Contains(d.pool, n) || len(d.pool) == maxNames && compareNames(n, d.pool[maxNames-1]) > 0 {
+	if slices.Contains(d.pool, n) {
 		return
 	}
-	i, found := slices.BinarySearchFunc(d.pool, n, compareNames)
-	if found || i >= maxNames {
+	i, _ := slices.BinarySearchFunc(d.pool, n, compareNames)
+	if i >= maxNames {
 		return
 	}
 	d.pool = slices.Insert(d.pool, i, n)

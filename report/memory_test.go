@@ -1,12 +1,8 @@
 package report
 
 import (
-	"encoding/binary"
 	"runtime"
 	"testing"
-
-	"github.com/flowaudit/flowaudit/capture"
-	"github.com/flowaudit/flowaudit/classify"
 )
 
 // scanInto feeds c the flows of a SYN scan from one host, one SYN per
@@ -14,23 +10,11 @@ import (
 // hosts.
 func scanInto(tb testing.TB, c *Collector, hosts, ports int) {
 	tb.Helper()
-	frame := tcpSeg(tb, "10.0.0.9", "11.0.0.1", 40000, 1, "S", 1, 0, nil)
-	var e *classify.Engine
-	e = classify.New(classify.Config{MaxFlows: 1000, ServerPorts: c.m.ServerPorts(), Sink: func(f *classify.Flow) {
-		c.Add(f, c.m.Classify(f, e))
-	}})
-	e.SetWatchPorts(c.m.WatchPorts())
-	t := int64(1_741_000_000e9)
-	for port := range ports {
-		for h := range hosts {
-			binary.BigEndian.PutUint32(frame[16:], 0x0b010000+uint32(h))
-			binary.BigEndian.PutUint16(frame[22:], uint16(port+1))
-			t += 1e3
-			p := capture.Packet{Data: frame, Time: t, Length: len(frame), Link: capture.LinkIPv4}
-			e.Packet(&p)
-		}
+	order := make([]int, hosts*ports)
+	for i := range order {
+		order[i] = i
 	}
-	e.Finish()
+	scanSplit(tb, []*Collector{c}, hosts, ports, order)
 }
 
 func heapInUse() uint64 {
