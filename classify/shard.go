@@ -141,6 +141,10 @@ func (s *Sharded) run(w int, e *Engine, ch chan *batch) {
 // Packet dispatches one packet: to the engine that owns its flow, and to
 // every other engine too when their learners need it.
 func (s *Sharded) Packet(cp *capture.Packet) {
+	if len(s.engines) == 1 {
+		s.packetOne(cp)
+		return
+	}
 	st := s.p.Decode(uint32(cp.Link), cp.Data)
 	w, learn := s.owner(&s.p, st, cp.Time)
 	if learn {
@@ -159,12 +163,6 @@ func (s *Sharded) add(w int, cp *capture.Packet, p *packet.Parsed, st packet.Sta
 		s.send(w)
 		b = s.cur[w]
 	}
-	if cp.Hold == nil && len(b.buf)+len(p.Payload) > cap(b.buf) {
-		// The first packet without a Hold in this batch: its copy buffer
-		// is made on demand, since a file replay with holds never needs it
-		// (10 MiB of batch buffers touched for nothing).
-		b.buf = make([]byte, 0, max(batchBytes, len(p.Payload)))
-	}
 	b.items = append(b.items, batchItem{f: frameOf(cp), p: *p, st: st, learnOnly: learnOnly})
 	it := &b.items[len(b.items)-1]
 	if !learnOnly {
@@ -178,12 +176,55 @@ func (s *Sharded) add(w int, cp *capture.Packet, p *packet.Parsed, st packet.Sta
 		}
 		return
 	}
-	// Of the packet's bytes, the engine reads only the payload.
-	it.p.Payload = nil
-	if len(p.Payload) > 0 {
+	s.copyPayload(b, &it.p)
+}
+
+// packetOne dispatches a packet to the only engine: it is decoded in its
+// batch item rather than copied there, and no engine is picked. The reader
+// still keys the flow: the engine is the slower stage (measured on the
+// 5-million-packet gateway mix, 2 vCPUs: 1.44 -> 1.27 s, fastest of 11
+// interleaved runs; 1.35 s when the engine keyed the flow).
+func (s *Sharded) packetOne(cp *capture.Packet) {
+	b := s.cur[0]
+	if len(b.items) == cap(b.items) || cp.Hold == nil && len(b.buf)+len(cp.Data) > cap(b.buf) && len(b.buf) > 0 {
+		s.send(0)
+		b = s.cur[0]
+	}
+	b.items = b.items[:len(b.items)+1]
+	it := &b.items[len(b.items)-1]
+	it.st = it.p.Decode(uint32(cp.Link), cp.Data)
+	it.f, it.learnOnly = frameOf(cp), false
+	it.meta = packetMeta{head: payloadHead(it.p.Payload)}
+	if p := &it.p; it.st == packet.OK && !(p.Fragment && p.FragOffset != 0) {
+		it.meta.key, it.meta.srcIsA = makeKey(p.Src, p.Dst, p.SrcPort, p.DstPort, p.Proto)
+		it.meta.hash, it.meta.keyed = hashKey(&it.meta.key), true
+	}
+	if cp.Hold != nil {
+		if n := len(b.holds); n == 0 || b.holds[n-1] != cp.Hold {
+			cp.Hold.Retain()
+			b.holds = append(b.holds, cp.Hold)
+		}
+		return
+	}
+	s.copyPayload(b, &it.p)
+}
+
+// copyPayload copies the payload of a packet without a Hold into its
+// batch: the reader's buffer is reused. Of the packet's bytes, the engine
+// reads only the payload.
+func (s *Sharded) copyPayload(b *batch, p *packet.Parsed) {
+	if len(b.buf)+len(p.Payload) > cap(b.buf) {
+		// The first packet without a Hold in this batch: its copy buffer
+		// is made on demand, since a file replay with holds never needs it
+		// (10 MiB of batch buffers touched for nothing).
+		b.buf = make([]byte, 0, max(batchBytes, len(p.Payload)))
+	}
+	pl := p.Payload
+	p.Payload = nil
+	if len(pl) > 0 {
 		start := len(b.buf)
-		b.buf = append(b.buf, p.Payload...)
-		it.p.Payload = b.buf[start:len(b.buf):len(b.buf)]
+		b.buf = append(b.buf, pl...)
+		p.Payload = b.buf[start:len(b.buf):len(b.buf)]
 	}
 }
 
