@@ -74,3 +74,34 @@ func BenchmarkClassify(b *testing.B) {
 		m.Classify(flow, e)
 	}
 }
+
+// TestClassifyIntoNoAllocs: classifying a flow with names, its Matches
+// reused, allocates nothing (a gateway ends millions of flows).
+func TestClassifyIntoNoAllocs(t *testing.T) {
+	cat, err := catalog.Load(catalog.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := Compile(cat, nil)
+	var flow *Flow
+	e := New(Config{Sink: func(f *Flow) {
+		if flow == nil {
+			cp := *f
+			flow = &cp
+		}
+	}})
+	c, s := "10.77.1.2", "10.77.2.2"
+	feed(e, capture.LinkIPv4, 1e18,
+		tcpSeg(t, c, s, 40000, 443, 64, 1, "S", 100, 0, nil),
+		tcpSeg(t, s, c, 443, 40000, 64, 2, "SA", 500, 101, nil))
+	e.Finish()
+	flow.more = &flowMore{sni: "login.microsoftonline.com", httpHost: "login.live.com"}
+	flow.DNSNames = &dnsNames{names: []string{"login.microsoftonline.com", "login.mso.msidentity.com"}}
+	var matches []int
+	if r := m.ClassifyInto(flow, e, matches); len(r.Matches) == 0 {
+		t.Fatalf("the flow matches no requirement: %+v", r)
+	}
+	if n := testing.AllocsPerRun(100, func() { matches = m.ClassifyInto(flow, e, matches).Matches }); n != 0 {
+		t.Errorf("%v allocations per flow", n)
+	}
+}

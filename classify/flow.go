@@ -258,13 +258,17 @@ func (f *Flow) HasNames() bool {
 
 // Names lists the names that identify the responder, most specific first:
 // CONNECT target, SNI, HTTP Host, then the DNS names.
-func (f *Flow) Names() []Name {
-	var out []Name
+func (f *Flow) Names() []Name { return f.AppendNames(nil) }
+
+// AppendNames appends the names of Names to out: with a buffer the caller
+// reuses (or keeps on its stack), ending a flow allocates nothing for them.
+func (f *Flow) AppendNames(out []Name) []Name {
+	start := len(out)
 	add := func(n, src string) {
 		if n == "" {
 			return
 		}
-		for _, o := range out {
+		for _, o := range out[start:] {
 			if o.Name == n && o.Source == src {
 				return
 			}

@@ -290,7 +290,8 @@ func (m *Matcher) ClassifyInto(f *Flow, parents Parents, matches []int) Result {
 	dst, dport := f.Resp()
 	srcInt, dstInt := m.Internal(src), m.Internal(dst)
 	srcSet, dstSet := m.addrRoles(src), m.addrRoles(dst)
-	names := f.Names()
+	var nameBuf [8]Name
+	names := f.AppendNames(nameBuf[:0])
 	r := Result{SrcRoles: srcSet, DstRoles: dstSet}
 	matches = matches[:0]
 

@@ -78,7 +78,8 @@ func (c *Collector) Add(f *classify.Flow, r classify.Result) {
 	src, sport := f.Orig()
 	dst, dport := f.Resp()
 	state := f.State()
-	names := flowNames(f)
+	var nameBuf [8]classify.Name
+	names := flowNames(f, nameBuf[:0])
 	if r.Verdict == classify.VerdictBlocked && r.Requirement != nil {
 		c.docBlock++
 	}
@@ -171,13 +172,13 @@ func nameList(names []classify.Name) []Name {
 	return out
 }
 
-// flowNames is f.Names() without its allocation for a flow that has no
-// name (most of a gateway's, and every unanswered attempt).
-func flowNames(f *classify.Flow) []classify.Name {
+// flowNames appends f's names to buf (a buffer on Add's stack: the
+// collector copies what it keeps).
+func flowNames(f *classify.Flow, buf []classify.Name) []classify.Name {
 	if !f.HasNames() {
 		return nil
 	}
-	return f.Names()
+	return f.AppendNames(buf)
 }
 
 // describe makes new group e the description of flow f, its first

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"math"
 	"net/netip"
 	"slices"
@@ -261,10 +262,22 @@ func (e *groupEntry) precedes(first int64, sport uint16, src, dst netip.Addr) bo
 	if sport != e.sport {
 		return sport < e.sport
 	}
-	if s, t := src.String(), e.src.String(); s != t {
-		return s < t
+	// Addresses order as text (as the report sorts them), spelled out in
+	// buffers on the stack: a flow that ties on time and port allocates
+	// nothing.
+	var x, y [64]byte
+	if s, t := appendAddr(x[:0], src), appendAddr(y[:0], e.src); !bytes.Equal(s, t) {
+		return bytes.Compare(s, t) < 0
 	}
-	return dst.String() < e.dst.String()
+	return bytes.Compare(appendAddr(x[:0], dst), appendAddr(y[:0], e.dst)) < 0
+}
+
+// appendAddr appends a.String() to b.
+func appendAddr(b []byte, a netip.Addr) []byte {
+	if !a.IsValid() {
+		return append(b, a.String()...)
+	}
+	return a.AppendTo(b)
 }
 
 // merge adds o's connections to e (a group of the same key). What

@@ -63,3 +63,31 @@ func TestCollectorMemoryPerGroup(t *testing.T) {
 		runtime.KeepAlive(c)
 	}
 }
+
+// TestAddNamedFlowNoAllocs: a flow with names that joins an existing group
+// (with those names) allocates nothing: a gateway's flows mostly join.
+func TestAddNamedFlowNoAllocs(t *testing.T) {
+	m, _ := testMatcher(t, true)
+	var named []classified
+	for _, x := range captureFlows(t, m) {
+		// Flows matching a requirement may become one of its examples.
+		if x.f.HasNames() && len(x.r.Matches) == 0 {
+			named = append(named, x)
+		}
+	}
+	if len(named) < 10 {
+		t.Fatalf("%d flows with names in the test captures", len(named))
+	}
+	c := NewCollector(m)
+	for _, x := range named {
+		c.Add(x.f, x.r)
+	}
+	i := 0
+	if n := testing.AllocsPerRun(200, func() {
+		x := named[i%len(named)]
+		i++
+		c.Add(x.f, x.r)
+	}); n != 0 {
+		t.Errorf("%v allocations per flow", n)
+	}
+}
