@@ -48,14 +48,14 @@ func realClientHelloBench(b *testing.B) []byte {
 	return realClientHello(t, "login.microsoftonline.com")
 }
 
-// BenchmarkClassify: matching one finished flow against the built-in
-// catalog.
-func BenchmarkClassify(b *testing.B) {
+// classifiedSetup is a matcher of the built-in catalog, and a finished
+// flow (a TCP handshake to port 443) of the engine it came from.
+func classifiedSetup(tb testing.TB) (*Matcher, *Engine, *Flow) {
+	tb.Helper()
 	cat, err := catalog.Load(catalog.Options{})
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	m := Compile(cat, nil)
 	var flow *Flow
 	e := New(Config{Sink: func(f *Flow) {
 		if flow == nil {
@@ -65,9 +65,16 @@ func BenchmarkClassify(b *testing.B) {
 	}})
 	c, s := "10.77.1.2", "10.77.2.2"
 	feed(e, capture.LinkIPv4, 1e18,
-		tcpSeg(b, c, s, 40000, 443, 64, 1, "S", 100, 0, nil),
-		tcpSeg(b, s, c, 443, 40000, 64, 2, "SA", 500, 101, nil))
+		tcpSeg(tb, c, s, 40000, 443, 64, 1, "S", 100, 0, nil),
+		tcpSeg(tb, s, c, 443, 40000, 64, 2, "SA", 500, 101, nil))
 	e.Finish()
+	return Compile(cat, nil), e, flow
+}
+
+// BenchmarkClassify: matching one finished flow against the built-in
+// catalog.
+func BenchmarkClassify(b *testing.B) {
+	m, e, flow := classifiedSetup(b)
 	flow.more = &flowMore{sni: "login.microsoftonline.com"}
 	b.ReportAllocs()
 	for b.Loop() {
@@ -78,23 +85,7 @@ func BenchmarkClassify(b *testing.B) {
 // TestClassifyIntoNoAllocs: classifying a flow with names, its Matches
 // reused, allocates nothing (a gateway ends millions of flows).
 func TestClassifyIntoNoAllocs(t *testing.T) {
-	cat, err := catalog.Load(catalog.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := Compile(cat, nil)
-	var flow *Flow
-	e := New(Config{Sink: func(f *Flow) {
-		if flow == nil {
-			cp := *f
-			flow = &cp
-		}
-	}})
-	c, s := "10.77.1.2", "10.77.2.2"
-	feed(e, capture.LinkIPv4, 1e18,
-		tcpSeg(t, c, s, 40000, 443, 64, 1, "S", 100, 0, nil),
-		tcpSeg(t, s, c, 443, 40000, 64, 2, "SA", 500, 101, nil))
-	e.Finish()
+	m, e, flow := classifiedSetup(t)
 	flow.more = &flowMore{sni: "login.microsoftonline.com", httpHost: "login.live.com"}
 	flow.DNSNames = &dnsNames{names: []string{"login.microsoftonline.com", "login.mso.msidentity.com"}}
 	var matches []int

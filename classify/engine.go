@@ -142,6 +142,12 @@ type packetMeta struct {
 	head   uint64 // payloadHead(p.Payload)
 }
 
+// setKey keys the flow of p.
+func (m *packetMeta) setKey(p *packet.Parsed) {
+	m.key, m.srcIsA = makeKey(p.Src, p.Dst, p.SrcPort, p.DstPort, p.Proto)
+	m.hash, m.keyed = hashKey(&m.key), true
+}
+
 // decoded processes a packet already decoded into p, with status st.
 func (e *Engine) decoded(cp frame, p *packet.Parsed, st packet.Status, m *packetMeta) {
 	head := m.head
@@ -190,8 +196,7 @@ func (e *Engine) decoded(cp frame, p *packet.Parsed, st packet.Status, m *packet
 		return
 	}
 	if !m.keyed {
-		m.key, m.srcIsA = makeKey(p.Src, p.Dst, p.SrcPort, p.DstPort, p.Proto)
-		m.hash, m.keyed = hashKey(&m.key), true
+		m.setKey(p)
 	}
 	k, h, srcIsA := &m.key, m.hash, m.srcIsA
 	f := e.table.live(k, h, now)

@@ -169,14 +169,7 @@ func (s *Sharded) add(w int, cp *capture.Packet, p *packet.Parsed, st packet.Sta
 		it.meta = s.meta
 		it.meta.head = payloadHead(p.Payload)
 	}
-	if cp.Hold != nil {
-		if n := len(b.holds); n == 0 || b.holds[n-1] != cp.Hold {
-			cp.Hold.Retain()
-			b.holds = append(b.holds, cp.Hold)
-		}
-		return
-	}
-	s.copyPayload(b, &it.p)
+	s.keepPayload(b, cp, &it.p)
 }
 
 // packetOne dispatches a packet to the only engine: it is decoded in its
@@ -196,9 +189,16 @@ func (s *Sharded) packetOne(cp *capture.Packet) {
 	it.f, it.learnOnly = frameOf(cp), false
 	it.meta = packetMeta{head: payloadHead(it.p.Payload)}
 	if p := &it.p; it.st == packet.OK && !(p.Fragment && p.FragOffset != 0) {
-		it.meta.key, it.meta.srcIsA = makeKey(p.Src, p.Dst, p.SrcPort, p.DstPort, p.Proto)
-		it.meta.hash, it.meta.keyed = hashKey(&it.meta.key), true
+		it.meta.setKey(p)
 	}
+	s.keepPayload(b, cp, &it.p)
+}
+
+// keepPayload keeps the payload p points to for as long as batch b: the
+// batch holds the read buffer of a packet with a Hold; the payload of one
+// without is copied into the batch, since the reader's buffer is reused
+// (of the packet's bytes, the engine reads only the payload).
+func (s *Sharded) keepPayload(b *batch, cp *capture.Packet, p *packet.Parsed) {
 	if cp.Hold != nil {
 		if n := len(b.holds); n == 0 || b.holds[n-1] != cp.Hold {
 			cp.Hold.Retain()
@@ -206,13 +206,6 @@ func (s *Sharded) packetOne(cp *capture.Packet) {
 		}
 		return
 	}
-	s.copyPayload(b, &it.p)
-}
-
-// copyPayload copies the payload of a packet without a Hold into its
-// batch: the reader's buffer is reused. Of the packet's bytes, the engine
-// reads only the payload.
-func (s *Sharded) copyPayload(b *batch, p *packet.Parsed) {
 	if len(b.buf)+len(p.Payload) > cap(b.buf) {
 		// The first packet without a Hold in this batch: its copy buffer
 		// is made on demand, since a file replay with holds never needs it
@@ -316,8 +309,7 @@ func (s *Sharded) owner(p *packet.Parsed, st packet.Status, now int64) (w int, l
 		k, _ := makeKey(p.Quoted.Src, p.Quoted.Dst, p.Quoted.SrcPort, p.Quoted.DstPort, p.Quoted.Proto)
 		w = s.pick(hashKey(&k))
 	} else {
-		m.key, m.srcIsA = makeKey(p.Src, p.Dst, p.SrcPort, p.DstPort, p.Proto)
-		m.hash, m.keyed = hashKey(&m.key), true
+		m.setKey(p)
 		w = s.pick(m.hash)
 	}
 	if p.Fragment && p.MoreFragments {
