@@ -278,13 +278,20 @@ func TestMalformed(t *testing.T) {
 		{"udp length 7", LinkTypeEthernet, mut(udp6, func(b []byte) { binary.BigEndian.PutUint16(b[18+40+4:], 7) })},
 		{"udp length beyond ip", LinkTypeEthernet, mut(udp6, func(b []byte) { binary.BigEndian.PutUint16(b[18+40+4:], 100) })},
 		{"ipv6 ext header beyond payload length", LinkTypeRaw, mut(ipv6ExtUDP(t), func(b []byte) { binary.BigEndian.PutUint16(b[4:], 12) })},
-		{"icmp shorter than 8", LinkTypeIPv6, mut(icmp6Echo(t), func(b []byte) { binary.BigEndian.PutUint16(b[4:], 6) })},
+		{"icmpv6 shorter than its 4-byte header", LinkTypeIPv6, mut(icmp6Echo(t), func(b []byte) { binary.BigEndian.PutUint16(b[4:], 3) })},
 	}
 	for _, c := range cases {
 		var p Parsed
 		if st := p.Decode(c.link, c.data); st != Malformed {
 			t.Errorf("%s: %v, want malformed", c.name, st)
 		}
+	}
+	// An ICMPv6 echo cut after its 4-byte header, as gopacket takes it: a
+	// message without identifier or payload, not a malformed one.
+	var short Parsed
+	if st := short.Decode(LinkTypeIPv6, mut(icmp6Echo(t), func(b []byte) { binary.BigEndian.PutUint16(b[4:], 6) })); st != OK ||
+		short.ICMPType != 128 || short.ICMPID != 0 || short.PayloadLen != 0 || len(short.Payload) != 0 {
+		t.Errorf("echo of 6 bytes: %v, type %d, id %d, payload %d/%d", st, short.ICMPType, short.ICMPID, len(short.Payload), short.PayloadLen)
 	}
 	// Malformed transport headers still name their flow.
 	var p Parsed

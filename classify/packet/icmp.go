@@ -25,13 +25,15 @@ func (p *Parsed) decodeICMPv4(b []byte, n int) Status {
 // echo messages a 4-byte body at least (unused / MTU / pointer /
 // identifier+sequence), so like ICMPv4 the header is taken to be 8 bytes
 // and Payload follows it; gopacket's ICMPv6 payload starts 4 bytes
-// earlier. A message of another type may be just its 4-byte header
-// (found by FuzzDecode: gopacket accepts it): it has no payload.
+// earlier. A message may still be just its 4-byte header, whatever its
+// type (found by FuzzDecode, twice: gopacket accepts it): it has no
+// payload, no echo identifier and no quote (an error without one is a
+// flow of its own, as when its quote is cut).
 func (p *Parsed) decodeICMPv6(b []byte, n int) Status {
 	if len(b) >= 2 {
 		p.ICMPType, p.ICMPCode = b[0], b[1]
 	}
-	if n >= 4 && n < 8 && (p.ICMPType < 1 || p.ICMPType > 4) && p.ICMPType != 128 && p.ICMPType != 129 {
+	if n >= 4 && n < 8 {
 		if st := need(b, n, 4); st != OK {
 			return p.short(st)
 		}
