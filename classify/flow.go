@@ -248,7 +248,7 @@ func (f *Flow) ICMPErrorText() string {
 }
 
 // HasNames reports whether Names has anything to list (most flows of a
-// gateway have no name, and Names allocates).
+// gateway have no name).
 func (f *Flow) HasNames() bool {
 	if m := f.more; m != nil && (m.connect != "" || m.sni != "" || m.httpHost != "") {
 		return true

@@ -179,6 +179,8 @@ func (s *Sharded) add(w int, cp *capture.Packet, p *packet.Parsed, st packet.Sta
 // interleaved runs; 1.35 s when the engine keyed the flow).
 func (s *Sharded) packetOne(cp *capture.Packet) {
 	b := s.cur[0]
+	// Room is made before decoding, so the whole frame stands for the
+	// payload that may have to be copied.
 	if len(b.items) == cap(b.items) || cp.Hold == nil && len(b.buf)+len(cp.Data) > cap(b.buf) && len(b.buf) > 0 {
 		s.send(0)
 		b = s.cur[0]

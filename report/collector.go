@@ -78,8 +78,9 @@ func (c *Collector) Add(f *classify.Flow, r classify.Result) {
 	src, sport := f.Orig()
 	dst, dport := f.Resp()
 	state := f.State()
+	// On Add's stack: the collector copies the names it keeps.
 	var nameBuf [8]classify.Name
-	names := flowNames(f, nameBuf[:0])
+	names := f.AppendNames(nameBuf[:0])
 	if r.Verdict == classify.VerdictBlocked && r.Requirement != nil {
 		c.docBlock++
 	}
@@ -170,15 +171,6 @@ func nameList(names []classify.Name) []Name {
 		out[i] = Name{Name: n.Name, Source: n.Source}
 	}
 	return out
-}
-
-// flowNames appends f's names to buf (a buffer on Add's stack: the
-// collector copies what it keeps).
-func flowNames(f *classify.Flow, buf []classify.Name) []classify.Name {
-	if !f.HasNames() {
-		return nil
-	}
-	return f.AppendNames(buf)
 }
 
 // describe makes new group e the description of flow f, its first
