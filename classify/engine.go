@@ -144,7 +144,7 @@ type packetMeta struct {
 
 // setKey keys the flow of p.
 func (m *packetMeta) setKey(p *packet.Parsed) {
-	m.key, m.srcIsA = makeKey(p.Src, p.Dst, p.SrcPort, p.DstPort, p.Proto)
+	m.srcIsA = m.key.set(p.Src, p.Dst, p.SrcPort, p.DstPort, p.Proto)
 	m.hash, m.keyed = hashKey(&m.key), true
 }
 
@@ -207,7 +207,7 @@ func (e *Engine) decoded(cp frame, p *packet.Parsed, st packet.Status, m *packet
 		f.Proto = p.Proto
 		e.setOriginator(f, p, srcIsA)
 	}
-	fromOrig := srcIsA == f.origIsA
+	fromOrig := srcIsA == f.origIsA()
 	if e.table.isDuplicate(f, p, fromOrig, now, iface, head) {
 		e.stats.Duplicates++
 		return
@@ -277,7 +277,7 @@ func (e *Engine) setOriginator(f *Flow, p *packet.Parsed, srcIsA bool) {
 			senderIsOrig, f.Flipped = false, true
 		}
 	}
-	f.origIsA = srcIsA == senderIsOrig
+	f.setOrigIsA(srcIsA == senderIsOrig)
 	if f.Flipped {
 		f.addHistory(e.table, '^', true)
 	}
@@ -414,11 +414,11 @@ func (e *Engine) icmpError(p *packet.Parsed, now int64) {
 		// The quoted packet is the only one seen: its sender started the
 		// flow, unless it came from a well-known port to an ephemeral one.
 		senderIsOrig := !(q.Proto != 6 && e.servers.has(q.SrcPort) && !e.servers.has(q.DstPort))
-		f.origIsA = srcIsA == senderIsOrig
+		f.setOrigIsA(srcIsA == senderIsOrig)
 		f.Flipped = !senderIsOrig
 	}
 	v6 := p.Proto == 58
-	aboutOrig := srcIsA == f.origIsA
+	aboutOrig := srcIsA == f.origIsA()
 	m := f.extra(e.table)
 	if !f.ICMPError && blocksFlow(v6, p.ICMPType, p.ICMPCode) {
 		f.ICMPError = true

@@ -15,9 +15,7 @@ import (
 // are ordered so that no padding is needed; TestFlowSize guards the size.
 // Two pointers only: the collector has little to trace in a full table.
 type Flow struct {
-	key     flowKey // 38 bytes
-	Proto   uint8
-	origIsA bool // the originator is the key's "a" side
+	key flowKey // 40 bytes
 
 	First, Last int64 // capture time, Unix nanoseconds
 	listed      int64 // Last when the flow was put on its timeout list (see flowList)
@@ -57,6 +55,7 @@ type Flow struct {
 
 	class timeoutClass
 	bits  flowBits
+	Proto uint8
 }
 
 // flowBits are flags the table and the name learning keep.
@@ -66,9 +65,20 @@ const (
 	bitEvicted   flowBits = 1 << iota // ended by the table's flow limit, not by going idle
 	bitNameBased                      // nameBase is set
 	bitNamesDone                      // no more names to learn from the payload
+	bitOrigIsA                        // the originator is the key's "a" side
 )
 
 func (f *Flow) has(b flowBits) bool { return f.bits&b != 0 }
+
+// origIsA tells whether the originator is the key's "a" side.
+func (f *Flow) origIsA() bool { return f.bits&bitOrigIsA != 0 }
+
+func (f *Flow) setOrigIsA(v bool) {
+	f.bits &^= bitOrigIsA
+	if v {
+		f.bits |= bitOrigIsA
+	}
+}
 
 // histInline is how many history letters fit in the Flow; most histories
 // ("ShADadFf") do. Up to histMax are kept.
@@ -132,18 +142,18 @@ func (f *Flow) connect() (string, uint16) {
 
 // Orig returns the originator's address and port.
 func (f *Flow) Orig() (netip.Addr, uint16) {
-	if f.origIsA {
-		return addrFrom16(f.key.a), f.key.aPort
+	if f.origIsA() {
+		return f.key.a.addr(), f.key.aPort
 	}
-	return addrFrom16(f.key.b), f.key.bPort
+	return f.key.b.addr(), f.key.bPort
 }
 
 // Resp returns the responder's address and port.
 func (f *Flow) Resp() (netip.Addr, uint16) {
-	if f.origIsA {
-		return addrFrom16(f.key.b), f.key.bPort
+	if f.origIsA() {
+		return f.key.b.addr(), f.key.bPort
 	}
-	return addrFrom16(f.key.a), f.key.aPort
+	return f.key.a.addr(), f.key.aPort
 }
 
 // History returns Zeek's history letters.

@@ -10,22 +10,55 @@ import (
 // flow find it with one map lookup. It is a plain comparable value: hashing
 // it allocates nothing.
 type flowKey struct {
-	a, b         [16]byte
+	a, b         addrWords
 	aPort, bPort uint16
 	proto        uint8
 }
 
+// addrWords is an address as two big-endian words of its 16-byte form
+// (IPv4 mapped): comparing them orders addresses as their bytes do. The
+// key holds words, and is written field by field, because the reader keys
+// every packet: copying 16-byte arrays (As16, a returned key) makes the CPU
+// load 16 bytes that two 8-byte stores just wrote, which it cannot forward
+// (measured: keying was a quarter of the reader's time on the
+// 5-million-packet gateway mix).
+type addrWords struct{ hi, lo uint64 }
+
+func wordsOf(a netip.Addr) addrWords {
+	if a.Is4() {
+		b := a.As4()
+		return addrWords{lo: 0xffff<<32 | uint64(binary.BigEndian.Uint32(b[:]))}
+	}
+	b := a.As16()
+	return addrWords{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])}
+}
+
+// addr turns the words back into an Addr (IPv4 unmapped).
+func (w addrWords) addr() netip.Addr {
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], w.hi)
+	binary.BigEndian.PutUint64(b[8:], w.lo)
+	return netip.AddrFrom16(b).Unmap()
+}
+
 // makeKey returns the canonical key for a packet from src to dst, and
 // whether src is the key's "a" side.
-func makeKey(src, dst netip.Addr, sport, dport uint16, proto uint8) (flowKey, bool) {
-	s, d := src.As16(), dst.As16()
-	sh, dh := binary.BigEndian.Uint64(s[:8]), binary.BigEndian.Uint64(d[:8])
-	sl, dl := binary.BigEndian.Uint64(s[8:]), binary.BigEndian.Uint64(d[8:])
-	srcFirst := sh < dh || sh == dh && (sl < dl || sl == dl && sport <= dport)
-	if srcFirst {
-		return flowKey{a: s, b: d, aPort: sport, bPort: dport, proto: proto}, true
+func makeKey(src, dst netip.Addr, sport, dport uint16, proto uint8) (k flowKey, srcIsA bool) {
+	srcIsA = k.set(src, dst, sport, dport, proto)
+	return k, srcIsA
+}
+
+// set makes k the canonical key for a packet from src to dst, and tells
+// whether src is the key's "a" side.
+func (k *flowKey) set(src, dst netip.Addr, sport, dport uint16, proto uint8) (srcIsA bool) {
+	s, d := wordsOf(src), wordsOf(dst)
+	srcIsA = s.hi < d.hi || s.hi == d.hi && (s.lo < d.lo || s.lo == d.lo && sport <= dport)
+	if !srcIsA {
+		s, d, sport, dport = d, s, dport, sport
 	}
-	return flowKey{a: d, b: s, aPort: dport, bPort: sport, proto: proto}, false
+	k.a.hi, k.a.lo, k.b.hi, k.b.lo = s.hi, s.lo, d.hi, d.lo
+	k.aPort, k.bPort, k.proto = sport, dport, proto
+	return srcIsA
 }
 
 func less16(x, y *[16]byte) bool {
@@ -43,9 +76,4 @@ func makePair(x, y netip.Addr) pairKey {
 		a, b = b, a
 	}
 	return pairKey{a, b}
-}
-
-// addrFrom16 turns a stored address back into an Addr (IPv4 unmapped).
-func addrFrom16(b [16]byte) netip.Addr {
-	return netip.AddrFrom16(b).Unmap()
 }

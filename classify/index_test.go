@@ -25,7 +25,7 @@ func TestFlowIndexAgainstMap(t *testing.T) {
 		} else {
 			var k flowKey
 			k.aPort, k.bPort = uint16(r.IntN(65536)), uint16(step)
-			k.a[15] = byte(r.IntN(256))
+			k.a.lo = uint64(r.IntN(256))
 			if _, dup := want[k]; dup {
 				continue
 			}

@@ -2,6 +2,7 @@ package classify
 
 import (
 	"encoding/binary"
+	"math/bits"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -325,10 +326,19 @@ func (s *Sharded) pick(h uint64) int { return int(h % uint64(len(s.engines))) }
 
 // hashKey mixes a canonical flow key; both directions give the same key.
 func hashKey(k *flowKey) uint64 {
-	h := hashAddrs(k.a, k.b)
+	h := hashWords(k.a, k.b)
 	h ^= uint64(k.aPort)<<24 | uint64(k.bPort)<<8 | uint64(k.proto)
 	h *= 0x9e3779b97f4a7c15
 	return h ^ h>>29
+}
+
+// hashWords is hashAddrs of the addresses' bytes.
+func hashWords(a, b addrWords) uint64 {
+	var h uint64 = 0xcbf29ce484222325
+	h = (h ^ bits.ReverseBytes64(a.hi) ^ bits.ReverseBytes64(b.hi)) * 0x100000001b3
+	h ^= h >> 31
+	h = (h ^ bits.ReverseBytes64(a.lo) ^ bits.ReverseBytes64(b.lo)) * 0x100000001b3
+	return h ^ h>>31
 }
 
 func hashAddrs(a, b [16]byte) uint64 {
