@@ -79,6 +79,8 @@ func NewPipeline(cfg PipelineConfig) *Pipeline {
 	}
 	p.sharded = classify.NewSharded(engines, ecfg, p.m.WatchPorts(), func(w int, f *classify.Flow) {
 		p.finished(w, f, p.sharded.Engine(w))
+	}, func(w int, flows []*classify.Flow) {
+		p.drained(w, flows, p.sharded.Engine(w))
 	})
 	return p
 }
@@ -98,6 +100,55 @@ func (p *Pipeline) finished(worker int, f *classify.Flow, parents classify.Paren
 	c.Unlock()
 	if p.cfg.OnFlow != nil {
 		p.cfg.OnFlow(f, r)
+	}
+}
+
+// drainChunk is how many flows drained classifies before handing them on.
+const drainChunk = 1024
+
+// drained classifies and records the flows an engine still tracked at the
+// end of the input, as finished would one by one and in the same order: a
+// helper goroutine classifies them, a chunk at a time, while this one (the
+// engine's) records them. The reader's CPU is idle by then, and
+// classifying is about half of ending a flow (measured on the
+// 5-million-packet gateway mix, 116,000 flows left at the end: classifying
+// them takes ~0.1 s, recording them as long; the run is 0.065 s shorter,
+// median of 12 paired runs).
+func (p *Pipeline) drained(worker int, flows []*classify.Flow, parents classify.Parents) {
+	results := make([]classify.Result, len(flows))
+	ready := make(chan int, len(flows)/drainChunk+1)
+	go func() {
+		defer close(ready)
+		// One arena holds every result's Matches (a flow matches a few
+		// requirements at most; one that outgrows it gets its own slice).
+		arena := make([]int, 0, 2*len(flows))
+		for lo := 0; lo < len(flows); lo += drainChunk {
+			hi := min(lo+drainChunk, len(flows))
+			for i, f := range flows[lo:hi] {
+				if p.cfg.Adjust != nil {
+					p.cfg.Adjust(f)
+				}
+				room := arena[len(arena):len(arena):cap(arena)]
+				r := p.m.ClassifyInto(f, parents, room)
+				if len(r.Matches) <= cap(room) {
+					arena = arena[:len(arena)+len(r.Matches)]
+				}
+				results[lo+i] = r
+			}
+			ready <- hi
+		}
+	}()
+	c, done := p.cols[worker], 0
+	for hi := range ready {
+		for i := done; i < hi; i++ {
+			c.Lock()
+			c.Add(flows[i], results[i])
+			c.Unlock()
+			if p.cfg.OnFlow != nil {
+				p.cfg.OnFlow(flows[i], results[i])
+			}
+		}
+		done = hi
 	}
 }
 

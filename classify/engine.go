@@ -28,6 +28,11 @@ type Config struct {
 	// Sink receives each finished flow (idle, evicted, or at Finish). It
 	// must not keep the *Flow: the engine reuses it.
 	Sink func(*Flow)
+	// Drain, when set, receives at Finish every flow still tracked, in one
+	// call, instead of Sink one by one: the flows stay valid during the
+	// call, and nothing else of the engine changes meanwhile, so it may
+	// classify them in other goroutines.
+	Drain func([]*Flow)
 }
 
 // Stats count what the engine saw.
@@ -89,6 +94,7 @@ func New(cfg Config) *Engine {
 		}
 		sink(f)
 	})
+	e.table.drain = cfg.Drain
 	return e
 }
 

@@ -84,6 +84,7 @@ type table struct {
 	dupRings slabs[dupRing]
 	freeMore []*flowMore
 	sink     func(*Flow)
+	drain    func([]*Flow) // at flush, instead of sink (Config.Drain)
 
 	evictedByLimit uint64
 	expired        uint64
@@ -219,16 +220,28 @@ func (t *table) end(f *Flow) {
 // the order here does not matter. It then lets go of the flows kept for
 // reuse and of the index: the report is built after the input ends, and a
 // full table (hundreds of MiB) would otherwise add to that peak. Since
-// the whole table goes, a flow is only handed to the sink: unlinking it
-// from its list and the index, one by one, cost a sixth of ending it.
+// the whole table goes, a flow is only handed to the sink (or drain):
+// unlinking it from its list and the index, one by one, cost a sixth of
+// ending it.
 func (t *table) flush() {
+	var all []*Flow
+	if t.drain != nil {
+		all = make([]*Flow, 0, t.flows.n)
+	}
 	for c := range t.lists {
 		for id := t.lists[c].head; id != 0; {
 			f := t.store.at(id)
 			id = f.next
-			t.sink(f)
+			if t.drain != nil {
+				all = append(all, f)
+			} else {
+				t.sink(f)
+			}
 		}
 		t.lists[c] = flowList{}
+	}
+	if len(all) > 0 {
+		t.drain(all)
 	}
 	t.store, t.dupRings, t.freeMore = new(slabs[Flow]), slabs[dupRing]{}, nil
 	t.flows = newFlowIndex(t.store)
