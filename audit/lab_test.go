@@ -75,7 +75,7 @@ func TestScenarioOutcomes(t *testing.T) {
 				var n uint64
 				answered := false
 				for _, g := range gs {
-					n += g.ConnStates[w.ConnState]
+					n += g.ConnStates.Count(w.ConnState)
 					answered = answered || g.Answered
 				}
 				if n == 0 || (w.Flows > 0 && n != uint64(w.Flows)) {

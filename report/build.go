@@ -80,8 +80,9 @@ func (c *Collector) Build(capture Capture, site *catalog.Site) *Report {
 	slices.SortFunc(rows, func(a, b row) int { return c.compareRows(text, &a, &b) })
 	r.Flows = make([]FlowGroup, len(rows))
 	inParallel(len(rows), func(lo, hi int) {
+		arena := make(StateCounts, 0, 2*(hi-lo))
 		for i, w := range rows[lo:hi] {
-			r.Flows[lo+i] = c.order[w.i].flowGroup(text[w.i][0], text[w.i][1])
+			r.Flows[lo+i] = c.order[w.i].flowGroup(text[w.i][0], text[w.i][1], &arena)
 		}
 	})
 	for i := range r.Flows {

@@ -2,7 +2,6 @@ package report
 
 import (
 	"encoding/json"
-	"slices"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -114,33 +113,14 @@ func appendTimeField(b []byte, key string, t time.Time) ([]byte, error) {
 	return append(b, '"'), nil
 }
 
-// appendConnStates writes the map with its keys sorted, as encoding/json
-// does.
-func appendConnStates(b []byte, m map[string]uint64) []byte {
+// appendConnStates writes the states as encoding/json writes a
+// StateCounts at this depth.
+func appendConnStates(b []byte, s StateCounts) []byte {
 	b = appendKey(b, "conn_states")
-	switch {
-	case m == nil:
+	if s == nil {
 		return append(b, "null"...)
-	case len(m) == 0:
-		return append(b, "{}"...)
 	}
-	var buf [16]string
-	keys := buf[:0]
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	b = append(b, '{')
-	for i, k := range keys {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, elemIndent...)
-		b = appendJSONString(b, k)
-		b = append(b, ": "...)
-		b = strconv.AppendUint(b, m[k], 10)
-	}
-	return append(b, fieldIndent+"}"...)
+	return appendStateObject(b, s, elemIndent, fieldIndent)
 }
 
 func appendNames(b []byte, names []Name) []byte {

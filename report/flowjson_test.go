@@ -78,11 +78,9 @@ func oddGroup(s, s2 string, n uint64, sec, nsec int64, bits byte) *FlowGroup {
 		Midstream: bits&4 != 0, Packets: n, Bytes: n * 3, OrigPackets: n >> 1, RespPackets: n >> 2, OrigBytes: ^n,
 		RespBytes: n << 5, Count: n + 1, FirstSeen: time.Unix(sec, nsec).UTC(), LastSeen: time.Unix(sec/2, nsec/3).UTC()}
 	if bits&8 != 0 {
-		g.ConnStates = map[string]uint64{}
+		g.ConnStates = StateCounts{}
 		if bits&16 != 0 {
-			g.ConnStates[s] = n
-			g.ConnStates[s2+"2"] = n >> 3
-			g.ConnStates["SF"] = 1
+			g.ConnStates = StateCounts{{s, n}, {s2 + "2", n >> 3}, {"SF", 1}}
 		}
 	}
 	if bits&32 != 0 {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/netip"
 	"slices"
+	"strings"
 
 	"github.com/flowaudit/flowaudit/catalog"
 	"github.com/flowaudit/flowaudit/classify"
@@ -349,13 +350,23 @@ func (e *groupEntry) clone(stamp uint64) *groupEntry {
 
 // flowGroup spells e out as the report shows it; src and dst are its
 // first connection's addresses as text.
-func (e *groupEntry) flowGroup(src, dst string) FlowGroup {
+func (e *groupEntry) flowGroup(src, dst string, arena *StateCounts) FlowGroup {
 	d := e.info()
+	// The states go into the caller's arena, sliced to their length: a
+	// group has one or two, and an allocation each cost more than them.
+	n0 := len(*arena)
+	e.eachState(func(st int, n uint64) {
+		*arena = append(*arena, StateCount{classify.ConnState(st).String(), n})
+	})
+	states := (*arena)[n0:len(*arena):len(*arena)]
+	if len(states) > 1 {
+		slices.SortFunc(states, func(a, b StateCount) int { return strings.Compare(a.State, b.State) })
+	}
 	g := FlowGroup{
 		Src: src, Dst: dst, SrcRole: e.id.srcRole, DstName: e.id.dstName,
 		Sources: e.srcs.count(), Destinations: e.dsts.count(),
 		SrcPort: e.sport, DstPort: e.id.dport, Proto: ProtoName(e.id.proto),
-		ConnState: stateName(e.mostCommon()), ConnStates: make(map[string]uint64, 2),
+		ConnState: stateName(e.mostCommon()), ConnStates: states,
 		History: e.history, Names: d.names(), Verdict: e.id.verdict.String(),
 		Requirement: e.id.requirement, Reason: e.id.reason,
 		SrcRoles: d.srcRoles, DstRoles: d.dstRoles,
@@ -367,7 +378,6 @@ func (e *groupEntry) flowGroup(src, dst string) FlowGroup {
 	if e.req != nil {
 		g.Service = e.req.Service
 	}
-	e.eachState(func(st int, n uint64) { g.ConnStates[classify.ConnState(st).String()] = n })
 	return g
 }
 

@@ -73,38 +73,38 @@ type Summary struct {
 // (its name when one is known, else its address), protocol, port, verdict
 // and requirement.
 type FlowGroup struct {
-	Src          string            `json:"src"` // the first connection's source address
-	Dst          string            `json:"dst"` // the first connection's destination address
-	SrcRole      string            `json:"src_role,omitempty"`
-	DstName      string            `json:"dst_name,omitempty"`
-	Sources      int               `json:"sources"`      // distinct source addresses (counted up to 1000)
-	Destinations int               `json:"destinations"` // distinct destination addresses (counted up to 1000)
-	SrcPort      uint16            `json:"src_port"`     // of the first connection of the group
-	DstPort      uint16            `json:"dst_port"`
-	Proto        string            `json:"proto"`
-	ConnState    string            `json:"conn_state"` // the most common one; all of them in conn_states
-	ConnStates   map[string]uint64 `json:"conn_states"`
-	History      string            `json:"history"` // of the first connection of the group
-	Names        []Name            `json:"names"`
-	Verdict      string            `json:"verdict"`
-	Requirement  string            `json:"requirement,omitempty"`
-	Service      string            `json:"service,omitempty"`
-	Reason       string            `json:"reason,omitempty"` // why blocked
-	SrcRoles     []string          `json:"src_roles,omitempty"`
-	DstRoles     []string          `json:"dst_roles,omitempty"`
-	Answered     bool              `json:"answered"`          // some connection of the group got an answer
-	Assumed      bool              `json:"assumed,omitempty"` // the requirement matched a role the site does not bind (assumed from its zone)
-	Midstream    bool              `json:"midstream,omitempty"`
-	Packets      uint64            `json:"packets"`
-	Bytes        uint64            `json:"bytes"`
-	OrigPackets  uint64            `json:"orig_packets"` // from the originator
-	RespPackets  uint64            `json:"resp_packets"`
-	OrigBytes    uint64            `json:"orig_bytes"` // IP bytes
-	RespBytes    uint64            `json:"resp_bytes"`
-	ICMPError    string            `json:"icmp_error,omitempty"` // an ICMP error about a connection of the group, if any
-	FirstSeen    time.Time         `json:"first_seen"`
-	LastSeen     time.Time         `json:"last_seen"`
-	Count        uint64            `json:"count"`
+	Src          string      `json:"src"` // the first connection's source address
+	Dst          string      `json:"dst"` // the first connection's destination address
+	SrcRole      string      `json:"src_role,omitempty"`
+	DstName      string      `json:"dst_name,omitempty"`
+	Sources      int         `json:"sources"`      // distinct source addresses (counted up to 1000)
+	Destinations int         `json:"destinations"` // distinct destination addresses (counted up to 1000)
+	SrcPort      uint16      `json:"src_port"`     // of the first connection of the group
+	DstPort      uint16      `json:"dst_port"`
+	Proto        string      `json:"proto"`
+	ConnState    string      `json:"conn_state"` // the most common one; all of them in conn_states
+	ConnStates   StateCounts `json:"conn_states"`
+	History      string      `json:"history"` // of the first connection of the group
+	Names        []Name      `json:"names"`
+	Verdict      string      `json:"verdict"`
+	Requirement  string      `json:"requirement,omitempty"`
+	Service      string      `json:"service,omitempty"`
+	Reason       string      `json:"reason,omitempty"` // why blocked
+	SrcRoles     []string    `json:"src_roles,omitempty"`
+	DstRoles     []string    `json:"dst_roles,omitempty"`
+	Answered     bool        `json:"answered"`          // some connection of the group got an answer
+	Assumed      bool        `json:"assumed,omitempty"` // the requirement matched a role the site does not bind (assumed from its zone)
+	Midstream    bool        `json:"midstream,omitempty"`
+	Packets      uint64      `json:"packets"`
+	Bytes        uint64      `json:"bytes"`
+	OrigPackets  uint64      `json:"orig_packets"` // from the originator
+	RespPackets  uint64      `json:"resp_packets"`
+	OrigBytes    uint64      `json:"orig_bytes"` // IP bytes
+	RespBytes    uint64      `json:"resp_bytes"`
+	ICMPError    string      `json:"icmp_error,omitempty"` // an ICMP error about a connection of the group, if any
+	FirstSeen    time.Time   `json:"first_seen"`
+	LastSeen     time.Time   `json:"last_seen"`
+	Count        uint64      `json:"count"`
 }
 
 // Name is a name of a destination and where it was learned (dns, sni,

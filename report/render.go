@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -264,15 +263,11 @@ func states(g *FlowGroup) string {
 	if len(g.ConnStates) <= 1 {
 		return g.ConnState
 	}
-	keys := make([]string, 0, len(g.ConnStates))
-	for s := range g.ConnStates {
-		keys = append(keys, s)
+	out := make([]string, len(g.ConnStates))
+	for i, c := range g.ConnStates {
+		out[i] = fmt.Sprintf("%s:%d", c.State, c.Count)
 	}
-	slices.Sort(keys)
-	for i, s := range keys {
-		keys[i] = fmt.Sprintf("%s:%d", s, g.ConnStates[s])
-	}
-	return strings.Join(keys, ",")
+	return strings.Join(out, ",")
 }
 
 func requirementOrReason(g *FlowGroup) string {
