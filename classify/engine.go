@@ -9,6 +9,7 @@
 package classify
 
 import (
+	"iter"
 	"net/netip"
 	"time"
 
@@ -28,11 +29,12 @@ type Config struct {
 	// Sink receives each finished flow (idle, evicted, or at Finish). It
 	// must not keep the *Flow: the engine reuses it.
 	Sink func(*Flow)
-	// Drain, when set, receives at Finish every flow still tracked, in one
-	// call, instead of Sink one by one: the flows stay valid during the
-	// call, and nothing else of the engine changes meanwhile, so it may
-	// classify them in other goroutines.
-	Drain func([]*Flow)
+	// Drain, when set, receives at Finish the flows still tracked, in one
+	// call, instead of Sink one by one: it must range over the sequence
+	// once, from any goroutine, before it returns. The flows stay valid
+	// during the call and nothing else of the engine changes meanwhile, so
+	// it may classify them in other goroutines.
+	Drain func(flows iter.Seq[*Flow])
 }
 
 // Stats count what the engine saw.

@@ -2,6 +2,7 @@ package classify
 
 import (
 	"encoding/binary"
+	"iter"
 	"math/bits"
 	"slices"
 	"sync"
@@ -87,7 +88,7 @@ const (
 // called from engine i's goroutine for its flows (classify them with
 // Engine(i) as Parents), and drain, if not nil, with the flows engine i
 // still tracks at Finish (see Config.Drain).
-func NewSharded(n int, cfg Config, watch []uint16, sink func(worker int, f *Flow), drain func(worker int, flows []*Flow)) *Sharded {
+func NewSharded(n int, cfg Config, watch []uint16, sink func(worker int, f *Flow), drain func(worker int, flows iter.Seq[*Flow])) *Sharded {
 	s := &Sharded{watch: slices.Clone(watch), frags: map[fragKey]fragOwner{}, active: make([]atomic.Int64, n), snaps: make([]statsSnap, n)}
 	s.free = make(chan *batch, n*(batchesQueue+2))
 	for range n * (batchesQueue + 2) {
@@ -101,7 +102,7 @@ func NewSharded(n int, cfg Config, watch []uint16, sink func(worker int, f *Flow
 		worker := i
 		c.Sink = func(f *Flow) { sink(worker, f) }
 		if drain != nil {
-			c.Drain = func(flows []*Flow) { drain(worker, flows) }
+			c.Drain = func(flows iter.Seq[*Flow]) { drain(worker, flows) }
 		}
 		e := New(c)
 		e.SetWatchPorts(watch)

@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"iter"
 	"math"
 	"time"
 )
@@ -84,7 +85,7 @@ type table struct {
 	dupRings slabs[dupRing]
 	freeMore []*flowMore
 	sink     func(*Flow)
-	drain    func([]*Flow) // at flush, instead of sink (Config.Drain)
+	drain    func(iter.Seq[*Flow]) // at flush, instead of sink (Config.Drain)
 
 	evictedByLimit uint64
 	expired        uint64
@@ -224,25 +225,25 @@ func (t *table) end(f *Flow) {
 // unlinking it from its list and the index, one by one, cost a sixth of
 // ending it.
 func (t *table) flush() {
-	var all []*Flow
-	if t.drain != nil {
-		all = make([]*Flow, 0, t.flows.n)
-	}
-	for c := range t.lists {
-		for id := t.lists[c].head; id != 0; {
-			f := t.store.at(id)
-			id = f.next
-			if t.drain != nil {
-				all = append(all, f)
-			} else {
-				t.sink(f)
+	all := func(yield func(*Flow) bool) {
+		for c := range t.lists {
+			for id := t.lists[c].head; id != 0; {
+				f := t.store.at(id)
+				id = f.next
+				if !yield(f) {
+					return
+				}
 			}
 		}
-		t.lists[c] = flowList{}
 	}
-	if len(all) > 0 {
+	if t.drain != nil {
 		t.drain(all)
+	} else {
+		for f := range all {
+			t.sink(f)
+		}
 	}
+	t.lists = [numClasses]flowList{}
 	t.store, t.dupRings, t.freeMore = new(slabs[Flow]), slabs[dupRing]{}, nil
 	t.flows = newFlowIndex(t.store)
 }
