@@ -23,7 +23,7 @@ type PipelineConfig struct {
 	// caller's goroutine (the reader's) decodes and dispatches, N-1 engines
 	// classify, each in its own goroutine, flows sharded by a symmetric
 	// hash. 0 picks one per CPU. Measured on two CPUs (README, Speed): two
-	// workers, a reader and an engine, are 1.43x as fast as one.
+	// workers, a reader and an engine, are 1.67x as fast as one.
 	Workers int
 	// OnFlow, when set, is told of every finished flow and its verdict
 	// (live mode streams findings from it). It runs in a worker goroutine:
