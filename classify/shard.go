@@ -1,9 +1,7 @@
 package classify
 
 import (
-	"encoding/binary"
 	"iter"
-	"math/bits"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -310,7 +308,7 @@ func (s *Sharded) owner(p *packet.Parsed, st packet.Status, now int64) (w int, l
 		if o, ok := s.frags[makeFragKey(p.Src, p.Dst, p.IPID, p.Proto)]; ok {
 			return o.worker, learn
 		}
-		return s.pick(hashAddrs(p.Src.As16(), p.Dst.As16())), learn
+		return s.pick(hashWords(wordsOf(p.Src), wordsOf(p.Dst))), learn
 	}
 	m := &s.meta
 	if (p.Proto == 1 || p.Proto == 58) && p.Quoted.Valid && isICMPError(p.Proto == 58, p.ICMPType) {
@@ -337,24 +335,13 @@ func hashKey(k *flowKey) uint64 {
 	return h ^ h>>29
 }
 
-// hashWords is hashAddrs of the addresses' bytes.
+// hashWords mixes two addresses, in either order.
 func hashWords(a, b addrWords) uint64 {
 	var h uint64 = 0xcbf29ce484222325
-	h = (h ^ bits.ReverseBytes64(a.hi) ^ bits.ReverseBytes64(b.hi)) * 0x100000001b3
+	h = (h ^ a.hi ^ b.hi) * 0x100000001b3
 	h ^= h >> 31
-	h = (h ^ bits.ReverseBytes64(a.lo) ^ bits.ReverseBytes64(b.lo)) * 0x100000001b3
+	h = (h ^ a.lo ^ b.lo) * 0x100000001b3
 	return h ^ h>>31
-}
-
-func hashAddrs(a, b [16]byte) uint64 {
-	var h uint64 = 0xcbf29ce484222325
-	for i := 0; i < 16; i += 8 {
-		x := binary.LittleEndian.Uint64(a[i:])
-		y := binary.LittleEndian.Uint64(b[i:])
-		h = (h ^ x ^ y) * 0x100000001b3
-		h ^= h >> 31
-	}
-	return h
 }
 
 // add sums counters; First and Last span both.
