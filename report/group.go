@@ -5,7 +5,6 @@ import (
 	"math"
 	"net/netip"
 	"slices"
-	"strings"
 
 	"github.com/flowaudit/flowaudit/catalog"
 	"github.com/flowaudit/flowaudit/classify"
@@ -360,7 +359,7 @@ func (e *groupEntry) flowGroup(src, dst string, arena *StateCounts) FlowGroup {
 	})
 	states := (*arena)[n0:len(*arena):len(*arena)]
 	if len(states) > 1 {
-		slices.SortFunc(states, func(a, b StateCount) int { return strings.Compare(a.State, b.State) })
+		states.sort()
 	}
 	g := FlowGroup{
 		Src: src, Dst: dst, SrcRole: e.id.srcRole, DstName: e.id.dstName,

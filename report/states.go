@@ -75,7 +75,12 @@ func (s *StateCounts) UnmarshalJSON(b []byte) error {
 	for st, n := range m {
 		out = append(out, StateCount{st, n})
 	}
-	slices.SortFunc(out, func(a, b StateCount) int { return strings.Compare(a.State, b.State) })
+	out.sort()
 	*s = out
 	return nil
+}
+
+// sort orders the states by name.
+func (s StateCounts) sort() {
+	slices.SortFunc(s, func(a, b StateCount) int { return strings.Compare(a.State, b.State) })
 }
