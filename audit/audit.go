@@ -32,22 +32,27 @@ const DefaultMaxFlows = 2_000_000
 // ErrNothingRead says no input could be read at all.
 var ErrNothingRead = errors.New("no packets could be read")
 
+// noCopies is classify.NoCopies; a test replaces it to look for duplicates
+// in captures that cannot hold any, and compare.
+var noCopies = classify.NoCopies
+
 // Run audits the captures. It fails only when no input could be read;
 // damage in inputs is reported in the report (and to Options.Problem).
 func Run(o Options) (*report.Report, error) {
-	pl := NewPipeline(PipelineConfig{Catalog: o.Catalog, Site: o.Site, Timeouts: o.Timeouts, MaxFlows: o.MaxFlows, Workers: o.Workers})
+	n := workers(o.Workers)
 	var copts capture.Options
-	if pl.Workers() > 1 {
+	if n > 1 {
 		// Packets go to the workers without a copy: each batch holds the
 		// read buffers its packets point into.
 		copts.Holds = capture.NewHolds(256<<10, 64)
 	}
 	src, err := capture.OpenAll(o.Files, copts)
 	if err != nil {
-		pl.Finish()
 		return nil, err
 	}
 	defer src.Close()
+	pl := NewPipeline(PipelineConfig{Catalog: o.Catalog, Site: o.Site, Timeouts: o.Timeouts, MaxFlows: o.MaxFlows, Workers: n,
+		NoCopies: noCopies(src)})
 
 	var bar *capture.Bar
 	if o.Progress != nil {

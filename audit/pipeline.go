@@ -25,6 +25,9 @@ type PipelineConfig struct {
 	// hash. 0 picks one per CPU. Measured on two CPUs (README, Speed): two
 	// workers, a reader and an engine, are 1.67x as fast as one.
 	Workers int
+	// NoCopies: no packet can be a copy of another captured on a different
+	// interface (classify.NoCopies of the source).
+	NoCopies bool
 	// OnFlow, when set, is told of every finished flow and its verdict
 	// (live mode streams findings from it). It runs in a worker goroutine:
 	// it must be safe for concurrent use and must not keep f or r.Matches.
@@ -62,16 +65,14 @@ func NewPipeline(cfg PipelineConfig) *Pipeline {
 	if cfg.MaxFlows == 0 {
 		cfg.MaxFlows = DefaultMaxFlows
 	}
-	if cfg.Workers <= 0 {
-		cfg.Workers = runtime.GOMAXPROCS(0)
-	}
+	cfg.Workers = workers(cfg.Workers)
 	engines := max(1, cfg.Workers-1)
 	p := &Pipeline{cfg: cfg, m: classify.Compile(cfg.Catalog, cfg.Site)}
 	for range engines {
 		p.cols = append(p.cols, &lockedCollector{Collector: report.NewCollector(p.m)})
 	}
 	p.matches = make([][]int, engines)
-	ecfg := classify.Config{Timeouts: cfg.Timeouts, MaxFlows: cfg.MaxFlows, ServerPorts: p.m.ServerPorts()}
+	ecfg := classify.Config{Timeouts: cfg.Timeouts, MaxFlows: cfg.MaxFlows, ServerPorts: p.m.ServerPorts(), NoCopies: cfg.NoCopies}
 	if cfg.Workers == 1 {
 		ecfg.Sink = func(f *classify.Flow) { p.finished(0, f, p.eng) }
 		p.eng = classify.New(ecfg)
@@ -84,6 +85,14 @@ func NewPipeline(cfg PipelineConfig) *Pipeline {
 		p.drained(w, flows, p.sharded.Engine(w))
 	})
 	return p
+}
+
+// workers resolves PipelineConfig.Workers: 0 is one per CPU.
+func workers(n int) int {
+	if n <= 0 {
+		return runtime.GOMAXPROCS(0)
+	}
+	return n
 }
 
 // finished classifies a flow that ended and records it.

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/flowaudit/flowaudit/capture"
+	"github.com/flowaudit/flowaudit/classify"
 	"github.com/flowaudit/flowaudit/report"
 	"github.com/gopacket/gopacket/pcapgo"
 )
@@ -102,6 +104,25 @@ func TestSameReportOnGeneratedTraffic(t *testing.T) {
 	for _, n := range []int{2, 3, 4} {
 		if got := render(n); !bytes.Equal(got, one) {
 			t.Errorf("%d workers: the report differs from one worker's:\n%s", n, firstDiff(one, got))
+		}
+	}
+
+	// A classic Ethernet pcap holds no copies of packets captured on
+	// other interfaces, so the engines do not look for them: looking
+	// changes nothing.
+	src, err := capture.Open(file, capture.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !classify.NoCopies(src) {
+		t.Errorf("a classic Ethernet pcap may hold copies, says classify.NoCopies")
+	}
+	src.Close()
+	noCopies = func(capture.Source) bool { return false }
+	defer func() { noCopies = classify.NoCopies }()
+	for _, n := range []int{1, 2} {
+		if got := render(n); !bytes.Equal(got, one) {
+			t.Errorf("%d workers looking for duplicates: the report differs:\n%s", n, firstDiff(one, got))
 		}
 	}
 }

@@ -134,6 +134,11 @@ type Source interface {
 	Progress() (done, total int64)
 	// Stats reports what was read so far.
 	Stats() Stats
+	// OneInterface reports, before anything is read, that every packet
+	// will have Iface 0 and Link link: a classic pcap file, or several
+	// merged with one link type. ok is false when that is not known in
+	// advance (pcapng declares interfaces as it goes).
+	OneInterface() (link LinkType, ok bool)
 	// Close releases the input files. Data of the last packet becomes invalid.
 	Close() error
 }

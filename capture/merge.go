@@ -197,6 +197,21 @@ func (m *merged) Stats() Stats {
 	return st
 }
 
+// OneInterface implements Source: classic pcap inputs number no
+// interfaces, so a merge of them is one interface when they share a link
+// type. An input that failed to open counts against it.
+func (m *merged) OneInterface() (LinkType, bool) {
+	var link LinkType
+	for i, s := range m.srcs {
+		l, ok := s.OneInterface()
+		if !ok || i > 0 && l != link {
+			return 0, false
+		}
+		link = l
+	}
+	return link, true
+}
+
 // Close closes every input and returns the first error.
 func (m *merged) Close() error {
 	var first error
@@ -226,6 +241,7 @@ func (f *failedSource) Next(*Packet) error {
 	return f.p
 }
 
-func (f *failedSource) Progress() (int64, int64) { return 0, 0 }
-func (f *failedSource) Stats() Stats             { return Stats{Problems: 1} }
-func (f *failedSource) Close() error             { return nil }
+func (f *failedSource) Progress() (int64, int64)       { return 0, 0 }
+func (f *failedSource) Stats() Stats                   { return Stats{Problems: 1} }
+func (f *failedSource) OneInterface() (LinkType, bool) { return 0, false }
+func (f *failedSource) Close() error                   { return nil }

@@ -172,3 +172,39 @@ func TestOpenAllErrors(t *testing.T) {
 		t.Errorf("missing file: got %v, want the system's error", err)
 	}
 }
+
+// TestOneInterface: a classic pcap, or a merge of them with one link type,
+// is known to come from one interface before it is read; pcapng never is
+// (an interface block may follow any packet), nor a merge of link types or
+// one with an input that is not a capture.
+func TestOneInterface(t *testing.T) {
+	recs := testRecords(3)
+	eth, _ := buildPcap(pcapSpec{}, recs)
+	sll, _ := buildPcap(pcapSpec{link: uint32(LinkLinuxSLL), bigEndian: true}, recs)
+	ng := buildPcapng(t, []layers.LinkType{layers.LinkTypeEthernet}, recs, func(int) int { return 0 })
+	a, b := writeTemp(t, "a.pcap", eth), writeTemp(t, "b.pcap", eth)
+	for _, c := range []struct {
+		name  string
+		files []string
+		link  LinkType
+		ok    bool
+	}{
+		{"one pcap", []string{a}, LinkEthernet, true},
+		{"one gzipped pcap", []string{writeTemp(t, "a.pcap.gz", gzipBytes(eth))}, LinkEthernet, true},
+		{"cooked pcap", []string{writeTemp(t, "sll.pcap", sll)}, LinkLinuxSLL, true},
+		{"two pcaps, one link type", []string{a, b}, LinkEthernet, true},
+		{"two link types", []string{a, writeTemp(t, "sll.pcap", sll)}, 0, false},
+		{"pcapng", []string{writeTemp(t, "a.pcapng", ng)}, 0, false},
+		{"pcap and pcapng", []string{a, writeTemp(t, "a.pcapng", ng)}, 0, false},
+		{"pcap and not a capture", []string{a, writeTemp(t, "x.txt", []byte("<html>not a capture</html>"))}, 0, false},
+	} {
+		src, err := OpenAll(c.files, Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if link, ok := src.OneInterface(); link != c.link || ok != c.ok {
+			t.Errorf("%s: OneInterface() = %d, %v; want %d, %v", c.name, link, ok, c.link, c.ok)
+		}
+		src.Close()
+	}
+}

@@ -170,6 +170,10 @@ func (s *pcapSource) time(h recordHeader) int64 {
 	return int64(h.sec)*1e9 + int64(h.frac)*s.fracMul
 }
 
+// OneInterface implements Source: a classic pcap file has one link type
+// and no interface numbers.
+func (s *pcapSource) OneInterface() (LinkType, bool) { return s.link, true }
+
 // Next implements Source. The common path is: header and data already in
 // the buffer, lengths sane; everything else is out of line.
 func (s *pcapSource) Next(p *Packet) error {

@@ -48,6 +48,10 @@ func newPcapng(in input, rd io.Reader, opts Options) (s *pcapngSource, err error
 // consumed is the stream offset NgReader has reached.
 func (s *pcapngSource) consumed() int64 { return s.plain.n - int64(s.br.Buffered()) }
 
+// OneInterface implements Source: an interface block may come after any
+// packet, so it is never known in advance.
+func (s *pcapngSource) OneInterface() (LinkType, bool) { return 0, false }
+
 // Next implements Source.
 func (s *pcapngSource) Next(p *Packet) error {
 	if s.done {

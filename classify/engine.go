@@ -35,6 +35,19 @@ type Config struct {
 	// during the call and nothing else of the engine changes meanwhile, so
 	// it may classify them in other goroutines.
 	Drain func(flows iter.Seq[*Flow])
+	// NoCopies says no packet can be a copy of another captured on a
+	// different interface (see NoCopies): the engine does not look for
+	// duplicates, which is a tenth of its time.
+	NoCopies bool
+}
+
+// NoCopies reports whether src can hold no copies of a packet captured on
+// two interfaces: all its packets come from one interface, of a link type
+// whose frames name no interface or direction. Then no packet is a
+// duplicate (dedup.go), and looking for them can be left out.
+func NoCopies(src capture.Source) bool {
+	link, one := src.OneInterface()
+	return one && !packet.LinkNamesInterface(uint32(link))
 }
 
 // Stats count what the engine saw.
@@ -122,7 +135,10 @@ func (e *Engine) Finish() {
 // Packet processes one captured packet.
 func (e *Engine) Packet(cp *capture.Packet) {
 	st := e.p.Decode(uint32(cp.Link), cp.Data)
-	m := packetMeta{head: payloadHead(e.p.Payload)}
+	var m packetMeta
+	if !e.cfg.NoCopies {
+		m.head = payloadHead(e.p.Payload)
+	}
 	e.decoded(frameOf(cp), &e.p, st, &m)
 }
 
@@ -216,7 +232,7 @@ func (e *Engine) decoded(cp frame, p *packet.Parsed, st packet.Status, m *packet
 		e.setOriginator(f, p, srcIsA)
 	}
 	fromOrig := srcIsA == f.origIsA()
-	if e.table.isDuplicate(f, p, fromOrig, now, iface, head) {
+	if e.duplicate(f, p, fromOrig, now, iface, head) {
 		e.stats.Duplicates++
 		return
 	}
@@ -247,6 +263,12 @@ func (e *Engine) decoded(cp frame, p *packet.Parsed, st packet.Status, m *packet
 		f.DNSNames = e.learn.lookup(src, dst, now)
 	}
 	e.table.touch(f, class, !isNew)
+}
+
+// duplicate reports whether the packet is a copy, captured on another
+// interface, of one flow f just carried (dedup.go).
+func (e *Engine) duplicate(f *Flow, p *packet.Parsed, fromOrig bool, now int64, iface ifaceID, head uint64) bool {
+	return !e.cfg.NoCopies && e.table.isDuplicate(f, p, fromOrig, now, iface, head)
 }
 
 // setOriginator decides which side started the flow: the sender of a SYN,

@@ -66,7 +66,7 @@ func (e *Engine) fragment(p *packet.Parsed, now int64, iface ifaceID, head uint6
 	if f == nil {
 		return
 	}
-	if e.table.isDuplicate(f, p, fe.fromOrig, now, iface, head) {
+	if e.duplicate(f, p, fe.fromOrig, now, iface, head) {
 		e.stats.Duplicates++
 		return
 	}

@@ -82,6 +82,15 @@ func TestGatewayDuplicatesCountOnce(t *testing.T) {
 		t.Errorf("duplicates %d, want %d", st.Duplicates, len(script))
 	}
 
+	// An engine told the source has no copies (Config.NoCopies) does not
+	// look for them: every packet counts.
+	e = New(Config{NoCopies: true, Sink: func(f *Flow) { got = append(got[:0], summarize(f)) }})
+	feed(e, capture.LinkLinuxSLL2, 1e18, pkts...)
+	e.Finish()
+	if st := e.Stats(); st.Duplicates != 0 || got[0].origPkts != 10 {
+		t.Errorf("NoCopies: duplicates %d, originator's packets %d; want 0, 10", st.Duplicates, got[0].origPkts)
+	}
+
 	// A retransmission on the same interface is not a duplicate.
 	e = New(Config{Sink: func(f *Flow) { got = append(got[:0], summarize(f)) }})
 	syn := tcpSeg(t, c, s, 40001, 80, 64, 7, "S", 100, 0, nil)

@@ -42,6 +42,8 @@ type Sharded struct {
 	done    sync.WaitGroup
 	frags   map[fragKey]fragOwner
 	sweep   int64
+	// noCopies: Config.NoCopies; the payload's head is then not needed.
+	noCopies bool
 }
 
 // statsSnap is an engine's counters as of its last batch, readable while
@@ -87,7 +89,8 @@ const (
 // Engine(i) as Parents), and drain, if not nil, with the flows engine i
 // still tracks at Finish (see Config.Drain).
 func NewSharded(n int, cfg Config, watch []uint16, sink func(worker int, f *Flow), drain func(worker int, flows iter.Seq[*Flow])) *Sharded {
-	s := &Sharded{watch: slices.Clone(watch), frags: map[fragKey]fragOwner{}, active: make([]atomic.Int64, n), snaps: make([]statsSnap, n)}
+	s := &Sharded{watch: slices.Clone(watch), frags: map[fragKey]fragOwner{}, active: make([]atomic.Int64, n), snaps: make([]statsSnap, n),
+		noCopies: cfg.NoCopies}
 	s.free = make(chan *batch, n*(batchesQueue+2))
 	for range n * (batchesQueue + 2) {
 		s.free <- &batch{items: make([]batchItem, 0, batchPackets)}
@@ -171,7 +174,9 @@ func (s *Sharded) add(w int, cp *capture.Packet, p *packet.Parsed, st packet.Sta
 	it := &b.items[len(b.items)-1]
 	if !learnOnly {
 		it.meta = s.meta
-		it.meta.head = payloadHead(p.Payload)
+		if !s.noCopies {
+			it.meta.head = payloadHead(p.Payload)
+		}
 	}
 	s.keepPayload(b, cp, &it.p)
 }
@@ -193,7 +198,10 @@ func (s *Sharded) packetOne(cp *capture.Packet) {
 	it := &b.items[len(b.items)-1]
 	it.st = it.p.Decode(uint32(cp.Link), cp.Data)
 	it.f, it.learnOnly = frameOf(cp), false
-	it.meta = packetMeta{head: payloadHead(it.p.Payload)}
+	it.meta = packetMeta{}
+	if !s.noCopies {
+		it.meta.head = payloadHead(it.p.Payload)
+	}
 	if p := &it.p; it.st == packet.OK && !(p.Fragment && p.FragOffset != 0) {
 		it.meta.setKey(p)
 	}

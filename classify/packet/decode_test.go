@@ -395,6 +395,16 @@ func checkInvariants(t *testing.T, p *Parsed, st Status, data []byte) {
 	}
 }
 
+// checkLinkHint holds LinkNamesInterface to what Decode does: a source of
+// one interface whose link type names none is taken to hold no copies of
+// packets captured elsewhere.
+func checkLinkHint(t *testing.T, p *Parsed, link uint32) {
+	t.Helper()
+	if p.IfaceHint != 0 && !LinkNamesInterface(link) {
+		t.Fatalf("link %d set IfaceHint %#x, but LinkNamesInterface says it names no interface", link, p.IfaceHint)
+	}
+}
+
 // within reports whether sub is a slice of data: a sub-slice shares the
 // end of data's backing array, so its capacity tells where it starts.
 func within(sub, data []byte) bool {

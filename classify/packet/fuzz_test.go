@@ -18,6 +18,7 @@ func FuzzDecode(f *testing.F) {
 		var p Parsed
 		st := p.Decode(link, data)
 		checkInvariants(t, &p, st, data)
+		checkLinkHint(t, &p, link)
 		gp := gopacketDecode(link, data)
 		if gp == nil {
 			return

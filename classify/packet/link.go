@@ -37,6 +37,18 @@ func (p *Parsed) decodeLink(link uint32, data []byte) ([]byte, netKind, Status) 
 	return nil, 0, UnsupportedLink
 }
 
+// LinkNamesInterface reports whether frames of a link type name their
+// capturing interface or direction in their own header (Parsed.IfaceHint):
+// Linux cooked captures, Solaris ipnet and NFLOG. Frames of other link
+// types never set IfaceHint (FuzzDecode checks it).
+func LinkNamesInterface(link uint32) bool {
+	switch link {
+	case LinkTypeLinuxSLL, LinkTypeLinuxSLL2, LinkTypeIPNET, LinkTypeNFLOG:
+		return true
+	}
+	return false
+}
+
 // versionIs checks the IP version nibble for link types that promise one
 // version: an IPv6 packet under LINKTYPE_IPV4 is a broken file, not IPv6.
 func versionIs(b []byte, v uint8) Status {
