@@ -126,8 +126,11 @@ func (e *Engine) ActiveFlows() int { return e.table.flows.n }
 
 // Finish ends every flow still tracked.
 // What the engine learned is dropped with its flows: the report is built
-// next, and a full table's memory is then better given to it.
+// next, and a full table's memory is then better given to it. The names
+// go first, so that a collection while the last flows are classified can
+// reclaim them.
 func (e *Engine) Finish() {
+	e.learn.forgetNames()
 	e.table.flush()
 	e.learn.forget()
 }
