@@ -37,7 +37,8 @@ type Config struct {
 	Drain func(flows iter.Seq[*Flow])
 	// NoCopies says no packet can be a copy of another captured on a
 	// different interface (see NoCopies): the engine does not look for
-	// duplicates, which is a tenth of its time.
+	// duplicates (measured: a tenth of the engine's time on the
+	// 5-million-packet gateway mix).
 	NoCopies bool
 }
 
@@ -126,11 +127,8 @@ func (e *Engine) ActiveFlows() int { return e.table.flows.n }
 
 // Finish ends every flow still tracked.
 // What the engine learned is dropped with its flows: the report is built
-// next, and a full table's memory is then better given to it. The names
-// go first, so that a collection while the last flows are classified can
-// reclaim them.
+// next, and a full table's memory is then better given to it.
 func (e *Engine) Finish() {
-	e.learn.forgetNames()
 	e.table.flush()
 	e.learn.forget()
 }

@@ -31,18 +31,11 @@ func NewLearner() *Learner {
 	return &Learner{dns: newDNSTable(), tcp: map[flowKey]*streamPrefix{}, tcpSeen: map[flowKey]int64{}}
 }
 
-// forgetNames drops the names learned and the partial DNS streams: flows
-// keep the names they were given, and classifying them needs only the
-// host pairs.
-func (l *Learner) forgetNames() {
-	l.dns = newDNSTable()
-	l.tcp, l.tcpSeen = map[flowKey]*streamPrefix{}, map[flowKey]int64{}
-}
-
 // forget drops what was learned (the names, the host pairs, partial DNS
 // streams), keeping the counters and the watched ports.
 func (l *Learner) forget() {
-	l.forgetNames()
+	l.dns = newDNSTable()
+	l.tcp, l.tcpSeen = map[flowKey]*streamPrefix{}, map[flowKey]int64{}
 	if l.parents.seen != nil {
 		l.parents.seen = map[pairPort]useSpan{}
 	}
