@@ -23,7 +23,7 @@ type PipelineConfig struct {
 	// caller's goroutine (the reader's) decodes and dispatches, N-1 engines
 	// classify, each in its own goroutine, flows sharded by a symmetric
 	// hash. 0 picks one per CPU. Measured on two CPUs (README, Speed): two
-	// workers, a reader and an engine, are 1.67x as fast as one.
+	// workers, a reader and an engine, are 1.47x as fast as one.
 	Workers int
 	// NoCopies: no packet can be a copy of another captured on a different
 	// interface (classify.NoCopies of the source).
