@@ -62,6 +62,15 @@ func payloadHead(b []byte) uint64 {
 	return binary.LittleEndian.Uint64(w[:8])*0x9e3779b97f4a7c15 ^ binary.LittleEndian.Uint64(w[8:])
 }
 
+// dupHead is payloadHead, or 0 where no packet can be a copy
+// (Config.NoCopies): then nothing compares it.
+func dupHead(b []byte, noCopies bool) uint64 {
+	if noCopies {
+		return 0
+	}
+	return payloadHead(b)
+}
+
 func isCopy(rsig uint64, rt int64, riface ifaceID, sig uint64, now int64, iface ifaceID) bool {
 	return rsig == sig && riface != iface && now-rt <= dupWindow && rt-now <= dupWindow
 }

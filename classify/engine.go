@@ -136,10 +136,7 @@ func (e *Engine) Finish() {
 // Packet processes one captured packet.
 func (e *Engine) Packet(cp *capture.Packet) {
 	st := e.p.Decode(uint32(cp.Link), cp.Data)
-	var m packetMeta
-	if !e.cfg.NoCopies {
-		m.head = payloadHead(e.p.Payload)
-	}
+	m := packetMeta{head: dupHead(e.p.Payload, e.cfg.NoCopies)}
 	e.decoded(frameOf(cp), &e.p, st, &m)
 }
 
@@ -164,7 +161,7 @@ type packetMeta struct {
 	hash   uint64  // hashKey(&key)
 	srcIsA bool
 	keyed  bool
-	head   uint64 // payloadHead(p.Payload)
+	head   uint64 // dupHead(p.Payload)
 }
 
 // setKey keys the flow of p.

@@ -174,9 +174,7 @@ func (s *Sharded) add(w int, cp *capture.Packet, p *packet.Parsed, st packet.Sta
 	it := &b.items[len(b.items)-1]
 	if !learnOnly {
 		it.meta = s.meta
-		if !s.noCopies {
-			it.meta.head = payloadHead(p.Payload)
-		}
+		it.meta.head = dupHead(p.Payload, s.noCopies)
 	}
 	s.keepPayload(b, cp, &it.p)
 }
@@ -198,10 +196,7 @@ func (s *Sharded) packetOne(cp *capture.Packet) {
 	it := &b.items[len(b.items)-1]
 	it.st = it.p.Decode(uint32(cp.Link), cp.Data)
 	it.f, it.learnOnly = frameOf(cp), false
-	it.meta = packetMeta{}
-	if !s.noCopies {
-		it.meta.head = payloadHead(it.p.Payload)
-	}
+	it.meta = packetMeta{head: dupHead(it.p.Payload, s.noCopies)}
 	if p := &it.p; it.st == packet.OK && !(p.Fragment && p.FragOffset != 0) {
 		it.meta.setKey(p)
 	}
