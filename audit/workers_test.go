@@ -132,7 +132,8 @@ func TestSameReportOnGeneratedTraffic(t *testing.T) {
 // every attempt is still reported (blocked: no answer), and the findings
 // fold into coarse groups instead of growing without bound. Any number of
 // workers gives the same report: the level of detail depends on the flows,
-// not on which collector (one per engine) saw them or in what order.
+// not on which collector (one per engine) saw them or in what order. The
+// pipeline tells at the end how many flows it tracked at most.
 func TestSYNScanStaysBounded(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates a capture")
@@ -141,9 +142,13 @@ func TestSYNScanStaysBounded(t *testing.T) {
 	if out, err := exec.Command("go", "run", "../internal/pcapgen/cmd/synscan", "-n", "300000", "-o", file).CombinedOutput(); err != nil {
 		t.Fatalf("synscan: %v\n%s", err, out)
 	}
-	r, err := Run(Options{Files: []string{file}, Catalog: builtin(t), Workers: 1, MaxFlows: 12000})
+	peak := 0
+	r, err := Run(Options{Files: []string{file}, Catalog: builtin(t), Workers: 1, MaxFlows: 12000, Ended: func(n int) { peak = n }})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if peak != 12000 {
+		t.Errorf("at most %d flows at once, want the table's 12000", peak)
 	}
 	if r.Summary.Connections != 300000 || r.Summary.Verdicts["blocked"] != 300000 {
 		t.Errorf("connections %d, blocked %d", r.Summary.Connections, r.Summary.Verdicts["blocked"])
@@ -166,9 +171,13 @@ func TestSYNScanStaysBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, workers := range []int{2, 3, 4} {
-		other, err := Run(Options{Files: []string{file}, Catalog: builtin(t), Workers: workers, MaxFlows: 12000})
+		other, err := Run(Options{Files: []string{file}, Catalog: builtin(t), Workers: workers, MaxFlows: 12000, Ended: func(n int) { peak = n }})
 		if err != nil {
 			t.Fatal(err)
+		}
+		// The table is shared evenly by the engines, each full.
+		if peak != 12000 {
+			t.Errorf("%d workers: at most %d flows at once, want 12000", workers, peak)
 		}
 		var b bytes.Buffer
 		if err := other.Write(&b, report.Options{Format: report.FormatJSON}); err != nil {

@@ -66,6 +66,10 @@ type Stats struct {
 	Flows       uint64 // flows created
 	Expired     uint64 // flows ended by their idle timeout
 	Evicted     uint64 // flows ended early because the flow table was full
+	// PeakFlows is the most flows tracked at once. Of several engines,
+	// it is the sum of each one's most: at least the most they tracked
+	// together (their peaks may not coincide).
+	PeakFlows   uint64
 	DNSMessages uint64
 	DNSBad      uint64
 	SNI, HTTP   uint64
@@ -118,6 +122,7 @@ func New(cfg Config) *Engine {
 func (e *Engine) Stats() Stats {
 	s := e.stats
 	s.Expired = e.table.expired
+	s.PeakFlows = uint64(e.table.peakFlows())
 	s.DNSMessages, s.DNSBad = e.learn.DNSMessages, e.learn.DNSBad
 	return s
 }

@@ -189,7 +189,8 @@ func BenchmarkEstablishedFlow(b *testing.B) {
 
 // TestIdleFlowsEndAndAreReported: flows idle past their timeout leave the
 // table (memory follows the active flows) and still reach the report; a
-// full table ends the least active flows early and counts them.
+// full table ends the least active flows early and counts them. The most
+// flows tracked at once is counted, and kept when the table is flushed.
 func TestIdleFlowsEndAndAreReported(t *testing.T) {
 	var got []flowSummary
 	e := New(Config{Sink: func(f *Flow) { got = append(got, summarize(f)) }})
@@ -203,8 +204,8 @@ func TestIdleFlowsEndAndAreReported(t *testing.T) {
 		}
 	}
 	e.Finish()
-	if len(got) != 5 || e.Stats().Expired != 4 {
-		t.Errorf("reported %d flows, %d expired", len(got), e.Stats().Expired)
+	if len(got) != 5 || e.Stats().Expired != 4 || e.Stats().PeakFlows != 1 {
+		t.Errorf("reported %d flows, %d expired, at most %d at once", len(got), e.Stats().Expired, e.Stats().PeakFlows)
 	}
 
 	got = got[:0]
@@ -212,9 +213,12 @@ func TestIdleFlowsEndAndAreReported(t *testing.T) {
 	for i := 0; i < 5; i++ {
 		feed(e, capture.LinkIPv4, start+int64(i)*1e6, tcpSeg(t, c, s, uint16(40000+i), 80, 64, uint16(i), "S", 100, 0, nil))
 	}
+	if e.Stats().PeakFlows != 2 {
+		t.Errorf("at most %d flows at once, want 2", e.Stats().PeakFlows)
+	}
 	e.Finish()
-	if len(got) != 5 || e.Stats().Evicted != 3 || e.ActiveFlows() != 0 {
-		t.Errorf("reported %d flows, %d evicted", len(got), e.Stats().Evicted)
+	if len(got) != 5 || e.Stats().Evicted != 3 || e.ActiveFlows() != 0 || e.Stats().PeakFlows != 2 {
+		t.Errorf("reported %d flows, %d evicted, at most %d at once", len(got), e.Stats().Evicted, e.Stats().PeakFlows)
 	}
 }
 

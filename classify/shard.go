@@ -354,7 +354,7 @@ func (s *Stats) add(o Stats) {
 		Packets: s.Packets + o.Packets, Bytes: s.Bytes + o.Bytes, IP: s.IP + o.IP, NotIP: s.NotIP + o.NotIP,
 		Malformed: s.Malformed + o.Malformed, Truncated: s.Truncated + o.Truncated, UnknownLink: s.UnknownLink + o.UnknownLink,
 		Duplicates: s.Duplicates + o.Duplicates, Fragments: s.Fragments + o.Fragments, ICMPErrors: s.ICMPErrors + o.ICMPErrors,
-		Flows: s.Flows + o.Flows, Expired: s.Expired + o.Expired, Evicted: s.Evicted + o.Evicted,
+		Flows: s.Flows + o.Flows, Expired: s.Expired + o.Expired, Evicted: s.Evicted + o.Evicted, PeakFlows: s.PeakFlows + o.PeakFlows,
 		DNSMessages: s.DNSMessages + o.DNSMessages, DNSBad: s.DNSBad + o.DNSBad, SNI: s.SNI + o.SNI, HTTP: s.HTTP + o.HTTP,
 		First: first, Last: last,
 	}

@@ -90,6 +90,7 @@ type table struct {
 	evictedByLimit uint64
 	expired        uint64
 	lastExpiry     int64
+	peak           uint32 // flows held at once before the last flush, at most
 }
 
 func newTable(t Timeouts, limit int, sink func(*Flow)) *table {
@@ -120,6 +121,10 @@ func (t *table) newFlow(k flowKey, h uint64, now int64) *Flow {
 	t.flows.put(f, h)
 	return f
 }
+
+// peakFlows is the most flows the table held at once: the store hands out
+// a new number only when no finished flow's is free.
+func (t *table) peakFlows() uint32 { return max(t.peak, t.store.n) }
 
 // newMore returns a zeroed flowMore, reusing a finished flow's.
 func (t *table) newMore() *flowMore {
@@ -244,6 +249,7 @@ func (t *table) flush() {
 		}
 	}
 	t.lists = [numClasses]flowList{}
+	t.peak = t.peakFlows()
 	t.store, t.dupRings, t.freeMore = new(slabs[Flow]), slabs[dupRing]{}, nil
 	t.flows = newFlowIndex(t.store)
 }

@@ -3,7 +3,11 @@ package main
 import (
 	"math"
 	"os"
+	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
+	"strconv"
+	"strings"
 
 	"github.com/flowaudit/flowaudit/audit"
 )
@@ -43,4 +47,55 @@ func setMemoryLimit(maxFlows int) {
 		debug.SetMemoryLimit(l)
 	}
 	preferHugePages(hugeHeapSize(l, ok))
+}
+
+// memSlack is kept below the bound at the end of the input, for what
+// becomes resident later and is not the runtime's (the code that renders
+// the report) and for the runtime overshooting a soft limit. Without it
+// the 5-million-packet gateway mix as pcapng (116,211 flows at most: a
+// bound of 136,446 KiB) peaked at 136,116-136,372 KiB; with it, at
+// 131,900-132,580 KiB.
+const memSlack = 4 << 20
+
+// boundMemory is audit.Options.Ended: when the input has ended, the flow
+// tables the engines let go of are garbage, and the report is built next.
+// Its largest piece (a slice of all groups, 20 MB for 49,000 groups)
+// cannot reuse the freed slabs' scattered pages, so it would be added on
+// top of the peak. Rather than returning every freed page to the system
+// (debug.FreeOSMemory: the report's pages are then faulted back in 4 KiB
+// at a time), it collects and lowers the soft memory limit to the bound
+// the audit promises for the flows it tracked: 100 MiB plus 300 bytes a
+// flow, less what is resident but not the Go runtime's (the binary). The
+// runtime then returns freed pages only as far as the bound requires.
+// Measured on the 5-million-packet gateway mix (2 workers, paired runs):
+// 0.045 s faster as pcap (peak 130 MiB against 108), 0.08 s as pcapng
+// (132 MiB against 116-119). A limit GOMEMLIMIT set lower is kept.
+func boundMemory(peakFlows int) {
+	runtime.GC()
+	limit := memBase + memPerFlow*int64(peakFlows) - notGoMemory() - memSlack
+	if limit < debug.SetMemoryLimit(-1) {
+		debug.SetMemoryLimit(limit)
+	}
+}
+
+// notGoMemory is the resident memory the Go runtime does not account for
+// (the binary's pages mostly): the resident set less the runtime's memory
+// not returned to the system. 0 when it cannot be read.
+func notGoMemory() int64 {
+	b, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 2 {
+		return 0
+	}
+	pages, err := strconv.ParseInt(f[1], 10, 64)
+	if err != nil {
+		return 0
+	}
+	ms := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
+	metrics.Read(ms)
+	goMem := int64(ms[0].Value.Uint64() - ms[1].Value.Uint64())
+	return max(0, pages*int64(os.Getpagesize())-goMem)
 }
