@@ -18,8 +18,7 @@ type Matcher struct {
 	reqs      []compiledReq
 	byPort    map[uint32][]int      // proto<<16|port -> requirements listing that single port
 	wide      map[uint8][]int       // per protocol: requirements with ranges, dynamic ports or ICMP
-	exact     map[string]bool       // host names the catalog gives exactly
-	patterns  []catalog.HostPattern // the other host patterns (wildcards, placeholders)
+	hosts     hostIndex             // the host patterns of all requirements
 	internal  bart.Lite
 	roleIdx   map[string]int
 	roleIDs   []string
@@ -35,6 +34,7 @@ type compiledReq struct {
 	from, to   int   // role indexes
 	flags      catalog.Flags
 	parentPort []uint16 // for dynamic requirements
+	hosts      []uint16 // the requirement's host patterns (numbers in Matcher.hosts)
 }
 
 // Role indexes of the two global roles.
@@ -49,7 +49,7 @@ func Compile(cat *catalog.Catalog, site *catalog.Site) *Matcher {
 		site = catalog.DefaultSite()
 	}
 	m := &Matcher{Effective: cat.Effective(site), byPort: map[uint32][]int{},
-		wide: map[uint8][]int{}, exact: map[string]bool{}, roleIdx: map[string]int{}}
+		wide: map[uint8][]int{}, roleIdx: map[string]int{}}
 	for _, p := range site.Internal {
 		m.internal.Insert(p)
 	}
@@ -116,6 +116,9 @@ func Compile(cat *catalog.Catalog, site *catalog.Site) *Matcher {
 				}
 			}
 		}
+		for _, h := range e.Hosts {
+			c.hosts = append(c.hosts, m.hosts.add(h))
+		}
 		m.reqs = append(m.reqs, c)
 		m.index(i, c)
 	}
@@ -125,15 +128,6 @@ func Compile(cat *catalog.Catalog, site *catalog.Site) *Matcher {
 		list = append(list, m.wide[uint8(k>>16)]...)
 		slices.Sort(list)
 		m.byPort[k] = slices.Compact(list)
-	}
-	for _, e := range m.Effective {
-		for _, h := range e.Hosts {
-			if h.IsExact() {
-				m.exact[h.String()] = true
-			} else {
-				m.patterns = append(m.patterns, h)
-			}
-		}
 	}
 	return m
 }
@@ -173,21 +167,6 @@ func (m *Matcher) candidates(proto uint8, port uint16, extra uint16) []int {
 	out := append(slices.Clone(a), b...)
 	slices.Sort(out)
 	return slices.Compact(out)
-}
-
-// known reports whether the catalog names any of the names.
-func (m *Matcher) known(names []Name) bool {
-	for _, n := range names {
-		if m.exact[n.Name] {
-			return true
-		}
-		for _, p := range m.patterns {
-			if p.Match(n.Name) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 func (m *Matcher) addRole(id string, z catalog.Zone) {
@@ -292,6 +271,8 @@ func (m *Matcher) ClassifyInto(f *Flow, parents Parents, matches []int) Result {
 	srcSet, dstSet := m.addrRoles(src), m.addrRoles(dst)
 	var nameBuf [8]Name
 	names := f.AppendNames(nameBuf[:0])
+	var fit nameSet
+	m.hosts.fit(names, &fit)
 	r := Result{SrcRoles: srcSet, DstRoles: dstSet}
 	matches = matches[:0]
 
@@ -320,15 +301,15 @@ func (m *Matcher) ClassifyInto(f *Flow, parents Parents, matches []int) Result {
 		}
 		// Exposure: an internal-only port of the role reached from outside.
 		if c.flags.Has(catalog.FlagInternalOnly) && !srcInt &&
-			(m.roleMatch(c.to, dstInt, dstSet) != noMatch || m.namesMatch(c.e.Hosts, names)) {
+			(m.roleMatch(c.to, dstInt, dstSet) != noMatch || m.hosts.fits(c.hosts, &fit, names)) {
 			if exposure < 0 {
 				exposure = i
 			}
 			continue
 		}
-		score, assumed := m.endsMatch(c, c.from, c.to, srcInt, dstInt, srcSet, dstSet, names)
+		score, assumed := m.endsMatch(c, c.from, c.to, srcInt, dstInt, srcSet, dstSet, &fit, names)
 		if score == 0 && c.flags.Has(catalog.FlagBidirectional) {
-			score, assumed = m.endsMatch(c, c.to, c.from, srcInt, dstInt, srcSet, dstSet, names)
+			score, assumed = m.endsMatch(c, c.to, c.from, srcInt, dstInt, srcSet, dstSet, &fit, names)
 		}
 		if score == 0 {
 			continue
@@ -346,7 +327,7 @@ func (m *Matcher) ClassifyInto(f *Flow, parents Parents, matches []int) Result {
 	}
 	r.Matches = matches
 	r.Assumed = bestAssumed
-	r.DstKnown = m.known(names) || m.boundToServiceRole(dstSet)
+	r.DstKnown = m.hosts.known(&fit, names) || m.boundToServiceRole(dstSet)
 	blocked, reason := f.Blocked()
 	switch {
 	case exposure >= 0:
@@ -400,8 +381,9 @@ func (m *Matcher) portMatches(c *compiledReq, f *Flow, src, dst netip.Addr, dpor
 
 // endsMatch checks the two ends of a flow against a requirement's roles and
 // returns how sure the match is (0: no match). A requirement that gives
-// host names needs one of them, or a destination the site binds to the role.
-func (m *Matcher) endsMatch(c *compiledReq, from, to int, srcInt, dstInt bool, srcSet, dstSet []uint64, names []Name) (int, bool) {
+// host names needs one of them (fit: which patterns the names fit), or a
+// destination the site binds to the role.
+func (m *Matcher) endsMatch(c *compiledReq, from, to int, srcInt, dstInt bool, srcSet, dstSet []uint64, fit *nameSet, names []Name) (int, bool) {
 	fk := m.roleMatch(from, srcInt, srcSet)
 	if fk == noMatch {
 		return 0, false
@@ -409,7 +391,7 @@ func (m *Matcher) endsMatch(c *compiledReq, from, to int, srcInt, dstInt bool, s
 	tk := noMatch
 	if len(c.e.Hosts) > 0 {
 		switch {
-		case m.namesMatch(c.e.Hosts, names):
+		case m.hosts.fits(c.hosts, fit, names):
 			tk = matchName
 		case to > roleInternet && m.roleBound[to] && hasBit(dstSet, to):
 			tk = matchBound
