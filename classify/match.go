@@ -16,9 +16,9 @@ import (
 type Matcher struct {
 	Effective []*catalog.Effective
 	reqs      []compiledReq
-	byPort    map[uint32][]int      // proto<<16|port -> requirements listing that single port
-	wide      map[uint8][]int       // per protocol: requirements with ranges, dynamic ports or ICMP
-	hosts     hostIndex             // the host patterns of all requirements
+	byPort    map[uint32][]int // proto<<16|port -> requirements listing that single port
+	wide      map[uint8][]int  // per protocol: requirements with ranges, dynamic ports or ICMP
+	hosts     hostIndex        // the host patterns of all requirements
 	internal  bart.Lite
 	roleIdx   map[string]int
 	roleIDs   []string
