@@ -16,8 +16,7 @@ import (
 type Matcher struct {
 	Effective []*catalog.Effective
 	reqs      []compiledReq
-	byPort    map[uint32][]int // proto<<16|port -> requirements listing that single port
-	wide      map[uint8][]int  // per protocol: requirements with ranges, dynamic ports or ICMP
+	ports     portTable        // port -> requirements that may apply
 	hosts     hostIndex        // the host patterns of all requirements
 	internal  bart.Lite
 	roleIdx   map[string]int
@@ -48,8 +47,7 @@ func Compile(cat *catalog.Catalog, site *catalog.Site) *Matcher {
 	if site == nil {
 		site = catalog.DefaultSite()
 	}
-	m := &Matcher{Effective: cat.Effective(site), byPort: map[uint32][]int{},
-		wide: map[uint8][]int{}, roleIdx: map[string]int{}}
+	m := &Matcher{Effective: cat.Effective(site), roleIdx: map[string]int{}}
 	for _, p := range site.Internal {
 		m.internal.Insert(p)
 	}
@@ -97,7 +95,7 @@ func Compile(cat *catalog.Catalog, site *catalog.Site) *Matcher {
 	for _, e := range m.Effective {
 		sections[e.Service+"\x00"+e.Section] = append(sections[e.Service+"\x00"+e.Section], e)
 	}
-	for i, e := range m.Effective {
+	for _, e := range m.Effective {
 		c := compiledReq{e: e, proto: uint8(e.Proto), from: m.roleIdx[e.From], to: m.roleIdx[e.To], flags: e.AllFlags()}
 		if e.Dynamic && len(e.Ports) == 0 {
 			// The dynamic ports follow a conversation on the section's
@@ -120,53 +118,9 @@ func Compile(cat *catalog.Catalog, site *catalog.Site) *Matcher {
 			c.hosts = append(c.hosts, m.hosts.add(h))
 		}
 		m.reqs = append(m.reqs, c)
-		m.index(i, c)
 	}
-	// Each port's list also holds the wide requirements, in catalog order,
-	// so a flow's candidates are one map lookup.
-	for k, list := range m.byPort {
-		list = append(list, m.wide[uint8(k>>16)]...)
-		slices.Sort(list)
-		m.byPort[k] = slices.Compact(list)
-	}
+	m.ports.build(m.reqs)
 	return m
-}
-
-// index files a requirement under each single port it lists, or among the
-// "wide" ones (ranges, dynamic ports, ICMP) checked for every flow.
-func (m *Matcher) index(i int, c compiledReq) {
-	wide := c.proto == 1 || c.e.Dynamic
-	for _, r := range c.e.Ports {
-		if r.Hi-r.Lo > 16 {
-			wide = true
-			continue
-		}
-		for p := uint32(r.Lo); p <= uint32(r.Hi); p++ {
-			k := uint32(c.proto)<<16 | p
-			if !slices.Contains(m.byPort[k], i) {
-				m.byPort[k] = append(m.byPort[k], i)
-			}
-		}
-	}
-	if wide {
-		m.wide[c.proto] = append(m.wide[c.proto], i)
-	}
-}
-
-// candidates lists the requirements that may apply to a destination port,
-// in catalog order.
-func (m *Matcher) candidates(proto uint8, port uint16, extra uint16) []int {
-	a, ok := m.byPort[uint32(proto)<<16|uint32(port)]
-	if !ok {
-		a = m.wide[proto]
-	}
-	if extra == 0 || extra == port {
-		return a
-	}
-	b := m.byPort[uint32(proto)<<16|uint32(extra)]
-	out := append(slices.Clone(a), b...)
-	slices.Sort(out)
-	return slices.Compact(out)
 }
 
 func (m *Matcher) addRole(id string, z catalog.Zone) {
@@ -283,9 +237,10 @@ func (m *Matcher) ClassifyInto(f *Flow, parents Parents, matches []int) Result {
 	exposure, notRequired := -1, -1
 	best, bestIdx, bestAssumed := 0, -1, false
 	connect, connectPort := f.connect()
-	for _, i := range m.candidates(proto, dport, connectPort) {
+	for _, k := range m.ports.at(proto, dport, connect != "", connectPort) {
+		i := int(k.req)
 		c := &m.reqs[i]
-		if !m.portMatches(c, f, src, dst, dport, parents) {
+		if k.check && !m.portMatches(c, f, src, dst, dport, parents) {
 			// Through an HTTP proxy, the CONNECT target is the real
 			// destination of the tunnel.
 			if connect != "" && len(c.e.Hosts) > 0 && c.e.Ports.Contains(connectPort) &&
