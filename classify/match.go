@@ -16,8 +16,8 @@ import (
 type Matcher struct {
 	Effective []*catalog.Effective
 	reqs      []compiledReq
-	ports     portTable        // port -> requirements that may apply
-	hosts     hostIndex        // the host patterns of all requirements
+	ports     portTable // port -> requirements that may apply
+	hosts     hostIndex // the host patterns of all requirements
 	internal  bart.Lite
 	roleIdx   map[string]int
 	roleIDs   []string
