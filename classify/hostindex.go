@@ -16,9 +16,9 @@ import (
 // and a name is matched against the few filed under its own last two.
 type hostIndex struct {
 	patterns []catalog.HostPattern // distinct, numbered in catalog order
-	ids      map[string]uint16     // pattern text -> number
-	byKey    map[string][]uint16   // last two labels, lower-cased -> patterns
-	always   []uint16              // patterns with a placeholder in their last two labels, or "*." and one label
+	ids      map[string]uint32     // pattern text -> number
+	byKey    map[string][]uint32   // last two labels, lower-cased -> patterns
+	always   []uint32              // patterns with a placeholder in their last two labels, or "*." and one label
 }
 
 // nameSet has a bit per indexed pattern that a flow's names fit.
@@ -34,7 +34,7 @@ const maxIndexedHosts = 1024
 // of the filed patterns.
 const maxKeyLen = 256
 
-func (s *nameSet) has(id uint16) bool { return s[id/64]&(1<<(id%64)) != 0 }
+func (s *nameSet) has(id uint32) bool { return s[id/64]&(1<<(id%64)) != 0 }
 
 func (s *nameSet) empty() bool {
 	for _, w := range s {
@@ -46,14 +46,14 @@ func (s *nameSet) empty() bool {
 }
 
 // add numbers a pattern (once) and files it; it returns the number.
-func (x *hostIndex) add(h catalog.HostPattern) uint16 {
+func (x *hostIndex) add(h catalog.HostPattern) uint32 {
 	if id, ok := x.ids[h.String()]; ok {
 		return id
 	}
 	if x.ids == nil {
-		x.ids, x.byKey = map[string]uint16{}, map[string][]uint16{}
+		x.ids, x.byKey = map[string]uint32{}, map[string][]uint32{}
 	}
-	id := uint16(len(x.patterns))
+	id := uint32(len(x.patterns))
 	x.patterns = append(x.patterns, h)
 	x.ids[h.String()] = id
 	if id >= maxIndexedHosts {
@@ -142,7 +142,7 @@ func nameKey(name string, buf *[maxKeyLen]byte) ([]byte, bool) {
 
 // fits reports whether the names fit one of the patterns numbered ids,
 // s being what fit found for the same names.
-func (x *hostIndex) fits(ids []uint16, s *nameSet, names []Name) bool {
+func (x *hostIndex) fits(ids []uint32, s *nameSet, names []Name) bool {
 	for _, id := range ids {
 		if id < maxIndexedHosts {
 			if s.has(id) {

@@ -66,7 +66,7 @@ func checkIndex(t *testing.T, x *hostIndex, patterns []catalog.HostPattern, name
 	x.fit(names, &fit)
 	for _, p := range patterns {
 		id := x.ids[p.String()]
-		if got, want := x.fits([]uint16{id}, &fit, names), linearFits([]catalog.HostPattern{p}, names); got != want {
+		if got, want := x.fits([]uint32{id}, &fit, names), linearFits([]catalog.HostPattern{p}, names); got != want {
 			t.Errorf("names %q, pattern %q: index says %v, matching says %v", names, p, got, want)
 		}
 	}

@@ -33,7 +33,7 @@ type compiledReq struct {
 	from, to   int   // role indexes
 	flags      catalog.Flags
 	parentPort []uint16 // for dynamic requirements
-	hosts      []uint16 // the requirement's host patterns (numbers in Matcher.hosts)
+	hosts      []uint32 // the requirement's host patterns (numbers in Matcher.hosts)
 }
 
 // Role indexes of the two global roles.
