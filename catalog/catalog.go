@@ -72,7 +72,7 @@ func Builtin() ([]*Service, error) {
 		if err != nil {
 			return nil, err
 		}
-		s, err := ParseService("builtin:"+path.Base(name), data)
+		s, err := parseService("builtin:"+path.Base(name), data, false)
 		if err != nil {
 			return nil, fmt.Errorf("built-in catalog is broken: %w", err)
 		}

@@ -19,6 +19,14 @@ var (
 // check: fields, types, ranges, id forms, references to its own roles and
 // requirements. References to other catalogs' roles are checked by Build.
 func ParseService(file string, data []byte) (*Service, error) {
+	return parseService(file, data, true)
+}
+
+// parseService is ParseService; strict also decodes the file with
+// KnownFields, a second parse of the whole file (6 ms of the built-in
+// catalog's 13 ms). The built-in catalogs skip it at run time: they are
+// embedded, and TestBuiltinDecodesStrictly decodes each of them so.
+func parseService(file string, data []byte, strict bool) (*Service, error) {
 	d := &nodeReader{file: file}
 	root := d.parseYAML(data)
 	if root == nil {
@@ -44,7 +52,7 @@ func ParseService(file string, data []byte) (*Service, error) {
 		d.requirement(s, n, fmt.Sprintf("requirements[%d]", i))
 	}
 	d.crossCheck(s)
-	if len(d.problems) == 0 {
+	if len(d.problems) == 0 && strict {
 		if err := strictCheck(data, &fileCatalog{}); err != nil {
 			d.problems.add(Pos{File: file, Line: yamlErrLine(err)}, "", "%s", yamlErrText(err))
 		}
