@@ -429,7 +429,7 @@ func seedPackets(t testing.TB) []builtPacket {
 
 // TestSLLFrameRelayIsNotIP: with ARPHRD_FRAD the cooked header's protocol
 // field is ignored and the payload is a LAPF frame, never IP (the fuzzer
-// found a v2 frame claiming IPv4).
+// found a v2 frame claiming IPv4); with ARPHRD_NETLINK neither.
 func TestSLLFrameRelayIsNotIP(t *testing.T) {
 	ip := []byte("E\x00\x00\x14\x00\x00\x00\x00\x40\x06\x00\x00\xc0\x00\x02\x01\xc0\x00\x02\x02")
 	v2 := append([]byte("\x08\x00\x00\x00\x00\x00\x00\x01\x03\x02\x00\x06\x00\x00\x00\x00\x00\x00\x00\x00"), ip...)
@@ -444,5 +444,16 @@ func TestSLLFrameRelayIsNotIP(t *testing.T) {
 	v2[9] = 1 // ARPHRD_ETHER: the same frame is IP
 	if st := p.Decode(LinkTypeLinuxSLL2, v2); st == NotIP {
 		t.Errorf("SLL2 Ethernet: %v", st)
+	}
+	// ARPHRD_NETLINK (824): a netlink monitor's messages, whose protocol
+	// field is a netlink protocol (the fuzzer found a v2 frame claiming
+	// IPv4; gopacket follows the field).
+	v2[8], v2[9] = 0x03, 0x38
+	if st := p.Decode(LinkTypeLinuxSLL2, v2); st != NotIP {
+		t.Errorf("SLL2 netlink: %v", st)
+	}
+	v1[2], v1[3] = 0x03, 0x38
+	if st := p.Decode(LinkTypeLinuxSLL, v1); st != NotIP {
+		t.Errorf("SLL netlink: %v", st)
 	}
 }

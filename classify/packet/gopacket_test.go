@@ -170,11 +170,22 @@ func sllGRE(ls []gopacket.Layer) bool {
 	return false
 }
 
-// sllFRAD reports whether a Linux cooked v1 header says ARPHRD_FRAD (770).
-func sllFRAD(ls []gopacket.Layer) bool {
+// sllNeverIP reports whether a Linux cooked header says its payload is
+// not IP whatever the protocol field says, where gopacket follows the
+// protocol field: ARPHRD_FRAD (770) in a v1 header (gopacket reads v2's
+// right), ARPHRD_NETLINK (824) in either (the field is then a netlink
+// protocol and the payload a netlink message, per LINKTYPE_LINUX_SLL2).
+func sllNeverIP(ls []gopacket.Layer) bool {
 	for _, l := range ls {
-		if s, ok := l.(*layers.LinuxSLL); ok && s.AddrType == 770 {
-			return true
+		switch s := l.(type) {
+		case *layers.LinuxSLL:
+			if s.AddrType == 770 || s.AddrType == 824 {
+				return true
+			}
+		case *layers.LinuxSLL2:
+			if s.ARPHardwareType == 824 {
+				return true
+			}
 		}
 	}
 	return false
@@ -319,11 +330,10 @@ func compareGopacket(p *Parsed, st Status, pkt gopacket.Packet, c *diffCounts) s
 	c.packets++
 	c.status[st]++
 	ls := pkt.Layers()
-	if sllGRE(ls) || sllFRAD(ls) {
+	if sllGRE(ls) || sllNeverIP(ls) {
 		// ARPHRD_IPGRE: the protocol field is a GRE protocol type and the
 		// payload that protocol; gopacket assumes an Ethernet header.
-		// ARPHRD_FRAD in a v1 header: the payload is a LAPF frame whatever
-		// the protocol field says; gopacket follows the protocol field.
+		// ARPHRD_FRAD, ARPHRD_NETLINK: see sllNeverIP.
 		c.explained++
 		return ""
 	}
