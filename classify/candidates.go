@@ -100,9 +100,9 @@ func (t *portTable) at(proto uint8, port uint16, tunnel bool, extra uint16) []ca
 		return a
 	}
 	b := t.lists[t.of[slot][extra]]
-	out := make([]candidate, 0, len(a)+len(b))
-	for _, k := range append(slices.Clone(a), b...) {
-		out = append(out, candidate{req: k.req, check: true})
+	out := append(append(make([]candidate, 0, len(a)+len(b)), a...), b...)
+	for i := range out {
+		out[i].check = true
 	}
 	slices.SortFunc(out, func(x, y candidate) int { return int(x.req) - int(y.req) })
 	return slices.CompactFunc(out, func(x, y candidate) bool { return x.req == y.req })
