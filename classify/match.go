@@ -244,7 +244,7 @@ func (m *Matcher) ClassifyInto(f *Flow, parents Parents, matches []int) Result {
 			// Through an HTTP proxy, the CONNECT target is the real
 			// destination of the tunnel.
 			if connect != "" && len(c.e.Hosts) > 0 && c.e.Ports.Contains(connectPort) &&
-				m.roleMatch(c.from, srcInt, srcSet) != noMatch && m.namesMatch(c.e.Hosts, f.connectName()) &&
+				m.roleMatch(c.from, srcInt, srcSet) != noMatch && namesFit(c.e.Hosts, f.connectName()) &&
 				!c.flags.Has(catalog.FlagNotRequired) && !c.flags.Has(catalog.FlagInternalOnly) {
 				matches = append(matches, i)
 				fk := m.roleMatch(c.from, srcInt, srcSet)
@@ -358,17 +358,6 @@ func (m *Matcher) endsMatch(c *compiledReq, from, to int, srcInt, dstInt bool, s
 		return 0, false
 	}
 	return int(fk) + int(tk), fk == matchAssumed || tk == matchAssumed
-}
-
-func (m *Matcher) namesMatch(patterns []catalog.HostPattern, names []Name) bool {
-	for _, n := range names {
-		for _, p := range patterns {
-			if p.Match(n.Name) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // boundToServiceRole reports whether the site binds the address to a role
