@@ -2,6 +2,7 @@ package report
 
 import (
 	"cmp"
+	"encoding/binary"
 	"runtime"
 	"slices"
 	"strings"
@@ -70,14 +71,15 @@ func (c *Collector) Build(capture Capture, site *catalog.Site) *Report {
 		for i, e := range c.order[lo:hi] {
 			i += lo
 			text[i] = [2]string{e.src.String(), e.dstText()}
-			rows[i] = row{i: int32(i), state: e.mostCommon()}
+			rows[i] = row{i: int32(i), state: e.mostCommon(), count: e.count,
+				src: keyOf(text[i][0]), dst: keyOf(text[i][1])}
 			rows[i].sev = int32(severity(e.id.verdict, e.id.requirement))
 		}
 	})
-	// The groups are sorted as rows, small and without pointers, and with
-	// their position as the last key, which makes an unstable sort give
-	// the order of a stable one.
-	slices.SortFunc(rows, func(a, b row) int { return c.compareRows(text, &a, &b) })
+	// The groups are sorted as rows, without pointers, and with their
+	// position as the last key, which makes an unstable sort give the
+	// order of a stable one.
+	rows = sortRows(rows, func(a, b row) int { return c.compareRows(text, &a, &b) })
 	r.Flows = make([]FlowGroup, len(rows))
 	inParallel(len(rows), func(lo, hi int) {
 		arena := make(StateCounts, 0, 2*(hi-lo))
@@ -127,27 +129,65 @@ func (c *Collector) Build(capture Capture, site *catalog.Site) *Report {
 	return r
 }
 
-// row is a group as the report orders them.
+// row is a group as the report orders them. What the order compares
+// first is in the row, so that sorting tens of thousands of groups seldom
+// looks at a group or its text (a cache miss each).
 type row struct {
-	i     int32 // in Collector.order
-	sev   int32
-	state int32 // the most common connection state; -1: none
+	count    uint64 // connections
+	src, dst textKey
+	i        int32 // in Collector.order
+	sev      int32
+	state    int32 // the most common connection state; -1: none
+}
+
+// textKey is what a text's order depends on, packed: its first 16 bytes as
+// two big-endian words, zero padded, and its length. When two keys' words
+// differ, the texts order as the words do (a text that ends early is
+// padded with zeros, which order before any other byte, as an ended
+// string does); when they are the same, texts of at most 16 bytes (every
+// IPv4 address) order by length, and only longer ones need their text.
+type textKey struct {
+	hi, lo uint64
+	n      int
+}
+
+func keyOf(s string) textKey {
+	var b [16]byte
+	copy(b[:], s)
+	return textKey{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:]), len(s)}
+}
+
+// compareText orders two texts as strings.Compare does, given their keys.
+func compareText(a, b *textKey, s, t string) int {
+	switch {
+	case a.hi != b.hi:
+		return cmp.Compare(a.hi, b.hi)
+	case a.lo != b.lo:
+		return cmp.Compare(a.lo, b.lo)
+	case a.n <= 16 && b.n <= 16:
+		return cmp.Compare(a.n, b.n)
+	}
+	return strings.Compare(s, t)
 }
 
 // compareRows orders findings: by severity, the most connections first,
 // then by what they are, so that reports are stable. text holds the
 // groups' source and destination as reports show them.
 func (c *Collector) compareRows(text [][2]string, a, b *row) int {
-	x, y := c.order[a.i], c.order[b.i]
 	switch {
 	case a.sev != b.sev:
 		return cmp.Compare(a.sev, b.sev)
-	case x.count != y.count:
-		return cmp.Compare(y.count, x.count)
-	case text[a.i][0] != text[b.i][0]:
-		return strings.Compare(text[a.i][0], text[b.i][0])
-	case text[a.i][1] != text[b.i][1]:
-		return strings.Compare(text[a.i][1], text[b.i][1])
+	case a.count != b.count:
+		return cmp.Compare(b.count, a.count)
+	}
+	if d := compareText(&a.src, &b.src, text[a.i][0], text[b.i][0]); d != 0 {
+		return d
+	}
+	if d := compareText(&a.dst, &b.dst, text[a.i][1], text[b.i][1]); d != 0 {
+		return d
+	}
+	x, y := c.order[a.i], c.order[b.i]
+	switch {
 	case x.id.proto != y.id.proto:
 		return strings.Compare(ProtoName(x.id.proto), ProtoName(y.id.proto))
 	case x.id.dport != y.id.dport:
@@ -165,6 +205,32 @@ func (c *Collector) compareRows(text [][2]string, a, b *row) int {
 		return d
 	}
 	return cmp.Compare(a.i, b.i)
+}
+
+// sortRows sorts rows by compare, whose order is total: with more than one
+// CPU, the halves are sorted at once and then merged (into a new slice,
+// which it returns).
+func sortRows(rows []row, compare func(a, b row) int) []row {
+	if runtime.GOMAXPROCS(0) < 2 || len(rows) < 2*parallelMin {
+		slices.SortFunc(rows, compare)
+		return rows
+	}
+	half := len(rows) / 2
+	l, r := rows[:half], rows[half:]
+	var wg sync.WaitGroup
+	wg.Go(func() { slices.SortFunc(l, compare) })
+	slices.SortFunc(r, compare)
+	wg.Wait()
+	out := make([]row, 0, len(rows))
+	for len(l) > 0 && len(r) > 0 {
+		if compare(l[0], r[0]) <= 0 {
+			out, l = append(out, l[0]), l[1:]
+		} else {
+			out, r = append(out, r[0]), r[1:]
+		}
+	}
+	out = append(out, l...)
+	return append(out, r...)
 }
 
 func stateName(st int32) string {
