@@ -46,7 +46,9 @@ func TestSortRowsMergesHalves(t *testing.T) {
 		for i, p := range rng.Perm(n) {
 			rows[i] = row{i: int32(p), sev: int32(rng.IntN(3)), count: uint64(rng.IntN(50))}
 		}
-		byKeys := func(a, b row) int { return cmp.Or(cmp.Compare(a.sev, b.sev), cmp.Compare(b.count, a.count), cmp.Compare(a.i, b.i)) }
+		byKeys := func(a, b row) int {
+			return cmp.Or(cmp.Compare(a.sev, b.sev), cmp.Compare(b.count, a.count), cmp.Compare(a.i, b.i))
+		}
 		want := slices.Clone(rows)
 		slices.SortFunc(want, byKeys)
 		if got := sortRows(rows, byKeys); !slices.Equal(got, want) {
