@@ -24,8 +24,8 @@ type Options struct {
 	Progress io.Writer // progress bar (shown only on a terminal); nil for none
 	// Problem is told of each damaged part of an input as it is found.
 	Problem func(*capture.Problem)
-	// Ended: PipelineConfig.Ended.
-	Ended func(peakFlows int)
+	// Ending and Ended: PipelineConfig.Ending and Ended.
+	Ending, Ended func(peakFlows int)
 }
 
 // DefaultMaxFlows bounds the flow table: a few hundred bytes per flow.
@@ -54,7 +54,7 @@ func Run(o Options) (*report.Report, error) {
 	}
 	defer src.Close()
 	pl := NewPipeline(PipelineConfig{Catalog: o.Catalog, Site: o.Site, Timeouts: o.Timeouts, MaxFlows: o.MaxFlows, Workers: n,
-		NoCopies: noCopies(src), Ended: o.Ended})
+		NoCopies: noCopies(src), Ending: o.Ending, Ended: o.Ended})
 
 	var bar *capture.Bar
 	if o.Progress != nil {

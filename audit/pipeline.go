@@ -34,6 +34,11 @@ type PipelineConfig struct {
 	// decides what becomes of the memory they freed. Unset, that memory
 	// is returned to the system.
 	Ended func(peakFlows int)
+	// Ending, when set, is called by Finish before the engines end the
+	// flows they still track, with the most flows tracked at once so far:
+	// ending them grows the report's groups while the flow tables are
+	// still held, the peak of an audit's memory.
+	Ending func(peakFlows int)
 	// OnFlow, when set, is told of every finished flow and its verdict
 	// (live mode streams findings from it). It runs in a worker goroutine:
 	// it must be safe for concurrent use and must not keep f or r.Matches.
@@ -218,6 +223,9 @@ func (p *Pipeline) ActiveFlows() int {
 
 // Finish ends every flow; call it once, after the last packet.
 func (p *Pipeline) Finish() {
+	if p.cfg.Ending != nil {
+		p.cfg.Ending(int(p.Stats().PeakFlows))
+	}
 	if p.eng != nil {
 		p.eng.Finish()
 	} else {

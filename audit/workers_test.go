@@ -142,13 +142,21 @@ func TestSYNScanStaysBounded(t *testing.T) {
 	if out, err := exec.Command("go", "run", "../internal/pcapgen/cmd/synscan", "-n", "300000", "-o", file).CombinedOutput(); err != nil {
 		t.Fatalf("synscan: %v\n%s", err, out)
 	}
-	peak := 0
-	r, err := Run(Options{Files: []string{file}, Catalog: builtin(t), Workers: 1, MaxFlows: 12000, Ended: func(n int) { peak = n }})
+	// Ending is told, before the flows left are ended, of the most flows
+	// tracked so far (the table filled early); Ended after.
+	peak, ending := 0, 0
+	onEnding := func(n int) {
+		if peak != 0 {
+			t.Error("Ending called after Ended")
+		}
+		ending = n
+	}
+	r, err := Run(Options{Files: []string{file}, Catalog: builtin(t), Workers: 1, MaxFlows: 12000, Ending: onEnding, Ended: func(n int) { peak = n }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if peak != 12000 {
-		t.Errorf("at most %d flows at once, want the table's 12000", peak)
+	if peak != 12000 || ending != 12000 {
+		t.Errorf("at most %d flows at once (%d before ending those left), want the table's 12000", peak, ending)
 	}
 	if r.Summary.Connections != 300000 || r.Summary.Verdicts["blocked"] != 300000 {
 		t.Errorf("connections %d, blocked %d", r.Summary.Connections, r.Summary.Verdicts["blocked"])
@@ -171,13 +179,14 @@ func TestSYNScanStaysBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, workers := range []int{2, 3, 4} {
-		other, err := Run(Options{Files: []string{file}, Catalog: builtin(t), Workers: workers, MaxFlows: 12000, Ended: func(n int) { peak = n }})
+		peak, ending = 0, 0
+		other, err := Run(Options{Files: []string{file}, Catalog: builtin(t), Workers: workers, MaxFlows: 12000, Ending: onEnding, Ended: func(n int) { peak = n }})
 		if err != nil {
 			t.Fatal(err)
 		}
 		// The table is shared evenly by the engines, each full.
-		if peak != 12000 {
-			t.Errorf("%d workers: at most %d flows at once, want 12000", workers, peak)
+		if peak != 12000 || ending != 12000 {
+			t.Errorf("%d workers: at most %d flows at once (%d before ending those left), want 12000", workers, peak, ending)
 		}
 		var b bytes.Buffer
 		if err := other.Write(&b, report.Options{Format: report.FormatJSON}); err != nil {

@@ -134,6 +134,12 @@ func (e *Engine) ActiveFlows() int { return e.table.flows.n }
 // What the engine learned is dropped with its flows: the report is built
 // next, and a full table's memory is then better given to it.
 func (e *Engine) Finish() {
+	// The flows still tracked are ended next, which grows the report's
+	// groups while the flow table is still held: the learned DNS answers
+	// go first, since nothing needs them any more (a flow looked its names
+	// up when it started), and their memory can hold the groups. What the
+	// flows' classification still consults (the parents) goes after.
+	e.learn.forgetNames()
 	e.table.flush()
 	e.learn.forget()
 }

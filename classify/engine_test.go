@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -243,5 +244,41 @@ func TestDNSChainNamesFlow(t *testing.T) {
 	}
 	if !hasName(f.names, "eu-api.asm.skype.com", "sni") {
 		t.Errorf("flow lacks its SNI: %v", f.names)
+	}
+}
+
+// TestFinishForgetsAnswersBeforeEndingFlows: the flows left at the end are
+// ended after the learned DNS answers are dropped (their memory then holds
+// the report's groups), and keep the names they looked up when they
+// started.
+func TestFinishForgetsAnswersBeforeEndingFlows(t *testing.T) {
+	var e *Engine
+	answers, named := -1, false
+	e = New(Config{Drain: func(flows iter.Seq[*Flow]) {
+		answers = len(e.learn.dns.byClient) + len(e.learn.dns.addrs)
+		for f := range flows {
+			if dst, port := f.Resp(); dst.String() == "52.114.75.69" && port == 443 {
+				named = hasName(f.Names(), "asm-api-prod-eu.trafficmanager.net", "dns")
+			}
+		}
+	}})
+	src, err := capture.OpenAll([]string{filepath.Join("..", "testdata", "demo", "teams.pcap")}, capture.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	var p capture.Packet
+	for src.Next(&p) == nil {
+		e.Packet(&p)
+	}
+	if len(e.learn.dns.byClient) == 0 {
+		t.Fatal("nothing learned from the capture's DNS answers")
+	}
+	e.Finish()
+	if answers != 0 {
+		t.Errorf("%d answers and addresses still held while the flows were ended", answers)
+	}
+	if !named {
+		t.Error("the flow to 52.114.75.69:443, ended at the end, lost its DNS name")
 	}
 }

@@ -34,11 +34,16 @@ func NewLearner() *Learner {
 // forget drops what was learned (the names, the host pairs, partial DNS
 // streams), keeping the counters and the watched ports.
 func (l *Learner) forget() {
-	l.dns = newDNSTable()
-	l.tcp, l.tcpSeen = map[flowKey]*streamPrefix{}, map[flowKey]int64{}
+	l.forgetNames()
 	if l.parents.seen != nil {
 		l.parents.seen = map[pairPort]useSpan{}
 	}
+}
+
+// forgetNames drops the DNS answers learned and the partial DNS streams.
+func (l *Learner) forgetNames() {
+	l.dns = newDNSTable()
+	l.tcp, l.tcpSeen = map[flowKey]*streamPrefix{}, map[flowKey]int64{}
 }
 
 // SetWatchPorts sets the ports whose use by a host pair explains later
