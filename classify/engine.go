@@ -141,7 +141,7 @@ func (e *Engine) Finish() {
 	// flows' classification still consults (the parents) goes after.
 	e.learn.forgetNames()
 	e.table.flush()
-	e.learn.forget()
+	e.learn.forgetParents()
 }
 
 // Packet processes one captured packet.

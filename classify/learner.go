@@ -31,10 +31,9 @@ func NewLearner() *Learner {
 	return &Learner{dns: newDNSTable(), tcp: map[flowKey]*streamPrefix{}, tcpSeen: map[flowKey]int64{}}
 }
 
-// forget drops what was learned (the names, the host pairs, partial DNS
-// streams), keeping the counters and the watched ports.
-func (l *Learner) forget() {
-	l.forgetNames()
+// forgetParents drops the host pairs seen using the watched ports, keeping
+// the ports.
+func (l *Learner) forgetParents() {
 	if l.parents.seen != nil {
 		l.parents.seen = map[pairPort]useSpan{}
 	}
