@@ -20,6 +20,7 @@ type Config struct {
 	Packets int     // packets to write
 	Seed    uint64  // the same Seed and Packets give the same bytes
 	Nano    bool    // nanosecond timestamps instead of microsecond
+	Pcapng  bool    // pcapng (one interface, nanosecond timestamps) instead of classic pcap
 	Rate    float64 // new sessions per second
 }
 
@@ -130,12 +131,24 @@ func Generate(w io.Writer, cfg Config) (Stats, error) {
 	g.net = newNetwork(g.r)
 
 	bw := bufio.NewWriterSize(w, 1<<20)
-	pw := pcapgo.NewWriter(bw)
-	if cfg.Nano {
-		pw = pcapgo.NewWriterNanos(bw)
-	}
-	if err := pw.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
-		return g.stats, err
+	var pw packetWriter
+	switch {
+	case cfg.Pcapng:
+		ng, err := pcapgo.NewNgWriterInterface(bw, pcapgo.NgInterface{LinkType: layers.LinkTypeEthernet, SnapLength: 65535, TimestampResolution: 9},
+			pcapgo.NgWriterOptions{SectionInfo: pcapgo.NgSectionInfo{Application: "flowaudit pcapgen"}})
+		if err != nil {
+			return g.stats, err
+		}
+		pw = ng
+	default:
+		w := pcapgo.NewWriter(bw)
+		if cfg.Nano {
+			w = pcapgo.NewWriterNanos(bw)
+		}
+		if err := w.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
+			return g.stats, err
+		}
+		pw = w
 	}
 	total := 0
 	for _, k := range kinds {
@@ -183,7 +196,17 @@ func Generate(w io.Writer, cfg Config) (Stats, error) {
 		}
 	}
 	g.stats.Span = time.Duration(last - first)
+	if ng, ok := pw.(*pcapgo.NgWriter); ok {
+		if err := ng.Flush(); err != nil {
+			return g.stats, err
+		}
+	}
 	return g.stats, bw.Flush()
+}
+
+// packetWriter is what pcapgo's Writer and NgWriter share.
+type packetWriter interface {
+	WritePacket(ci gopacket.CaptureInfo, data []byte) error
 }
 
 // launch queues a session built by a start function.

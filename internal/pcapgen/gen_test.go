@@ -38,6 +38,42 @@ func TestDeterministic(t *testing.T) {
 	}
 }
 
+// TestPcapng: -pcapng writes the same packets, at the same nanosecond
+// times, as a classic pcap with nanosecond timestamps.
+func TestPcapng(t *testing.T) {
+	cfg := Config{Packets: 5000, Seed: 9, Rate: 2000, Nano: true}
+	classic := generate(t, cfg)
+	cfg.Nano, cfg.Pcapng = false, true
+	ng := generate(t, cfg)
+	r, err := pcapgo.NewReader(bytes.NewReader(classic))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nr, err := pcapgo.NewNgReader(bytes.NewReader(ng), pcapgo.DefaultNgReaderOptions)
+	if err != nil {
+		t.Fatalf("not pcapng: %v", err)
+	}
+	if nr.LinkType() != layers.LinkTypeEthernet {
+		t.Errorf("link type %v, want Ethernet", nr.LinkType())
+	}
+	for i := 0; ; i++ {
+		want, wci, werr := r.ReadPacketData()
+		got, gci, gerr := nr.ReadPacketData()
+		if werr == io.EOF || gerr == io.EOF {
+			if werr != gerr || i != cfg.Packets {
+				t.Fatalf("packet %d: pcap ended %v, pcapng %v; want both after %d", i, werr, gerr, cfg.Packets)
+			}
+			break
+		}
+		if werr != nil || gerr != nil {
+			t.Fatalf("packet %d: %v, %v", i, werr, gerr)
+		}
+		if !bytes.Equal(got, want) || !gci.Timestamp.Equal(wci.Timestamp) || gci.Length != wci.Length {
+			t.Fatalf("packet %d differs: pcapng %d bytes at %v, pcap %d bytes at %v", i, len(got), gci.Timestamp, len(want), wci.Timestamp)
+		}
+	}
+}
+
 // census counts, in a capture, what the mix is made of.
 type census struct {
 	packets, vlan, ipv6, fragments, unreachable, rst, cnameAnswers int

@@ -14,9 +14,9 @@ import (
 	"time"
 )
 
-const usage = `usage: pcapgen [-packets N] [-seed S] [-nano] [-rate R] [-v] -o FILE
+const usage = `usage: pcapgen [-packets N] [-seed S] [-nano | -pcapng] [-rate R] [-v] -o FILE
 
-Writes N packets of deterministic gateway-like traffic as a classic pcap (Ethernet): the same
+Writes N packets of deterministic gateway-like traffic as a classic pcap (or pcapng; Ethernet): the same
 seed and N give the same bytes. FILE "-" is standard output.
 
 The mix, interleaved sessions starting as a Poisson process at R per second:
@@ -38,6 +38,7 @@ func main() {
 	flag.IntVar(&cfg.Packets, "packets", 100000, "write `N` packets")
 	flag.Uint64Var(&cfg.Seed, "seed", 1, "random seed `S`: the same S and N give the same bytes")
 	flag.BoolVar(&cfg.Nano, "nano", false, "nanosecond timestamps (default microsecond)")
+	flag.BoolVar(&cfg.Pcapng, "pcapng", false, "write pcapng (one Ethernet interface, nanosecond timestamps) instead of classic pcap")
 	flag.Float64Var(&cfg.Rate, "rate", 2000, "new sessions per second (mean `R` of the Poisson arrivals)")
 	out := flag.String("o", "", "output `FILE` (- for standard output)")
 	verbose := flag.Bool("v", false, "print what was written (packets, bytes, sessions by kind, speed) to standard error")
