@@ -76,8 +76,11 @@ func (d *dnsTable) intern(chain [][]byte) *dnsNames {
 	return names
 }
 
-// add records that client was told addr belongs to the chain.
-func (d *dnsTable) add(client, addr netip.Addr, chain [][]byte, ttl uint32, now int64) {
+// add records that client was told addr belongs to the chain: as the
+// latest answer for addr, and, when perClient, as the latest answer this
+// client received for it (a learner keeps those only for the host pairs
+// its engine owns: Learner.owns).
+func (d *dnsTable) add(client, addr netip.Addr, chain [][]byte, ttl uint32, now int64, perClient bool) {
 	e := dnsEntry{names: d.intern(chain), seen: now, expires: now + int64(ttl)*1e9 + dnsGrace}
 	a := d.addrs[addr.As16()]
 	if a == 0 {
@@ -85,14 +88,17 @@ func (d *dnsTable) add(client, addr netip.Addr, chain [][]byte, ttl uint32, now 
 		d.addrs[addr.As16()] = a
 		d.byAddr = append(d.byAddr, dnsEntry{})
 	}
+	d.byAddr[a] = e
+	d.learned++
+	if !perClient {
+		return
+	}
 	c := d.clients[client.As16()]
 	if c == 0 {
 		c = uint32(len(d.clients) + 1)
 		d.clients[client.As16()] = c
 	}
 	d.byClient[uint64(c)<<32|uint64(a)] = e
-	d.byAddr[a] = e
-	d.learned++
 }
 
 // valid returns an answer's names if it is still valid at now.
@@ -133,15 +139,18 @@ func (d *dnsTable) sweep(now int64) {
 			delete(d.byClient, k)
 		}
 	}
+	liveAddrs := 0
 	for a, e := range d.byAddr {
 		if e.expires < cutoff {
 			d.byAddr[a] = dnsEntry{}
+		} else if e.names != nil {
+			liveAddrs++
 		}
 	}
-	// Every live client and address has a live answer of its own: numbers
-	// beyond twice the live answers belong to forgotten ones. Renumbering
-	// only then keeps a long capture's sweeps cheap.
-	if len(d.clients)+len(d.addrs) > 2*len(d.byClient)+renumberSlack {
+	// Every live client has a per-client answer, every live address an
+	// answer of its own: numbers beyond twice those belong to forgotten
+	// ones. Renumbering only then keeps a long capture's sweeps cheap.
+	if len(d.clients) > 2*len(d.byClient)+renumberSlack || len(d.addrs) > 2*liveAddrs+renumberSlack {
 		d.renumber()
 	}
 	if len(d.interned) > 1<<16 {

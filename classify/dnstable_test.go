@@ -28,8 +28,8 @@ func TestDNSTableClientAnswerWins(t *testing.T) {
 	d := newDNSTable()
 	c1, c2 := netip.MustParseAddr("10.0.0.1"), netip.MustParseAddr("10.0.0.2")
 	addr := netip.MustParseAddr("203.0.113.9")
-	d.add(c1, addr, chainOf("a.example", "edge.example"), 30, 1e9)
-	d.add(c2, addr, chainOf("b.example"), 300, 2e9)
+	d.add(c1, addr, chainOf("a.example", "edge.example"), 30, 1e9, true)
+	d.add(c2, addr, chainOf("b.example"), 300, 2e9, true)
 
 	cases := []struct {
 		client netip.Addr
@@ -64,10 +64,10 @@ func TestDNSTableSweepRenumbers(t *testing.T) {
 	// than renumberSlack), and long-lived ones for addresses 3000..3009 to
 	// clients 4000..4009.
 	for i := 1; i <= 2000; i++ {
-		d.add(client(i), addr(i), chainOf("short.example"), 10, 1e9)
+		d.add(client(i), addr(i), chainOf("short.example"), 10, 1e9, true)
 	}
 	for i := range 10 {
-		d.add(client(4000+i), addr(3000+i), chainOf("long.example"), 3600, 1e9)
+		d.add(client(4000+i), addr(3000+i), chainOf("long.example"), 3600, 1e9, true)
 	}
 	d.sweep(120e9)
 	if len(d.clients) != 10 || len(d.addrs) != 10 || len(d.byClient) != 10 || len(d.byAddr) != 11 {
@@ -84,7 +84,7 @@ func TestDNSTableSweepRenumbers(t *testing.T) {
 	}
 	// New answers after a sweep take fresh numbers without disturbing the
 	// renumbered ones.
-	d.add(client(1), addr(3000), chainOf("new.example"), 60, 122e9)
+	d.add(client(1), addr(3000), chainOf("new.example"), 60, 122e9, true)
 	if got := namesOf(d.lookup(client(1), addr(3000), 123e9)); !slices.Equal(got, []string{"new.example"}) {
 		t.Errorf("new answer: %q", got)
 	}
@@ -92,7 +92,7 @@ func TestDNSTableSweepRenumbers(t *testing.T) {
 		t.Errorf("client 4000 lost its own answer: %q", got)
 	}
 	// A sweep that forgets only a few keeps the numbering (no rebuild).
-	d.add(client(7), addr(7), chainOf("short.example"), 10, 124e9)
+	d.add(client(7), addr(7), chainOf("short.example"), 10, 124e9, true)
 	d.sweep(200e9)
 	if len(d.clients) != 12 || len(d.byClient) != 11 {
 		t.Errorf("small sweep: %d clients, %d client answers; want 12 (one forgotten, kept numbered), 11", len(d.clients), len(d.byClient))
@@ -114,7 +114,7 @@ func BenchmarkDNSTableAnswers(b *testing.B) {
 	for b.Loop() {
 		client := netip.AddrFrom4([4]byte{10, 0, byte(i >> 8 & 15), byte(i)})
 		for a := range 4 {
-			d.add(client, netip.AddrFrom4([4]byte{203, 0, 113, byte((i*7 + a) % 200)}), chain, 300, now)
+			d.add(client, netip.AddrFrom4([4]byte{203, 0, 113, byte((i*7 + a) % 200)}), chain, 300, now, true)
 		}
 		i++
 		now += 1e5

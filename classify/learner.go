@@ -22,6 +22,9 @@ type Learner struct {
 	msg     dns.Message
 	chain   [][]byte
 	last    int64
+	// shard and shards: this learner's engine and how many there are
+	// (setShard); 0 shards: a single engine, which owns every host pair.
+	shard, shards int
 
 	DNSMessages, DNSBad uint64
 }
@@ -29,6 +32,15 @@ type Learner struct {
 // NewLearner returns an empty learner.
 func NewLearner() *Learner {
 	return &Learner{dns: newDNSTable(), tcp: map[flowKey]*streamPrefix{}, tcpSeen: map[flowKey]int64{}}
+}
+
+// setShard makes the learner keep per-client DNS answers only for the host
+// pairs engine shard of shards owns (Sharded.pick).
+func (l *Learner) setShard(shard, shards int) { l.shard, l.shards = shard, shards }
+
+// owns reports whether this learner's engine owns the host pair a, b.
+func (l *Learner) owns(a, b netip.Addr) bool {
+	return l.shards <= 1 || int(hashWords(wordsOf(a), wordsOf(b))%uint64(l.shards)) == l.shard
 }
 
 // forgetParents drops the host pairs seen using the watched ports, keeping
@@ -52,22 +64,17 @@ func (l *Learner) SetWatchPorts(ports []uint16) {
 	l.parents.seen = map[pairPort]useSpan{}
 }
 
-// learnerWants reports whether a learner watching ports learns anything
-// from p (what Learn acts on): a DNS answer over UDP; over TCP, the
-// server's side of a DNS stream and either side's FIN or RST; a use of a
-// watched port. Queries are not needed: most DNS packets other engines are
-// given are then answers only.
-func learnerWants(p *packet.Parsed, watch []uint16) bool {
+// learnerWants reports whether the other engines' learners learn anything
+// from p: a DNS answer over UDP; over TCP, the server's side of a DNS
+// stream and either side's FIN or RST. Queries are not needed: most DNS
+// packets other engines are given are then answers only. The uses of the
+// ports dynamic requirements follow are learned by the owner of the host
+// pair alone, the only engine that asks about them (Sharded.owner).
+func learnerWants(p *packet.Parsed) bool {
 	if p.Fragment && p.FragOffset != 0 {
 		return false
 	}
-	switch {
-	case p.SrcPort == 53:
-		return true
-	case p.DstPort == 53 && p.Proto == 6 && p.TCPFlags&(flagFIN|flagRST) != 0:
-		return true
-	}
-	return watchedUse(p, watch)
+	return p.SrcPort == 53 || p.DstPort == 53 && p.Proto == 6 && p.TCPFlags&(flagFIN|flagRST) != 0
 }
 
 // watchedUse reports whether p starts a use of a watched port: a SYN, or
@@ -179,7 +186,7 @@ func (l *Learner) message(b []byte, client netip.Addr, now int64) {
 		}
 		l.chain = append(l.chain[:0], q)
 		l.chain = appendCNAMEPath(l.chain, m.Answers, q, rr.Name.Bytes())
-		l.dns.add(client, rr.Addr, l.chain, rr.TTL, now)
+		l.dns.add(client, rr.Addr, l.chain, rr.TTL, now, l.owns(client, rr.Addr))
 	}
 }
 

@@ -2,7 +2,6 @@ package classify
 
 import (
 	"iter"
-	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -12,26 +11,28 @@ import (
 
 // Sharded runs engines in goroutines of their own, fed by the caller's
 // goroutine (the reader): it decodes each packet once, to find its flow,
-// and hands it to the engine that owns the flow: a symmetric hash of the
-// flow's addresses and ports sends both directions to the same engine.
+// and hands it to the engine that owns the flow's pair of hosts: a
+// symmetric hash of the two addresses sends both directions, and every
+// flow between the same two hosts, to the same engine (see owner).
 // With one engine this is a two-stage pipeline: reading and decoding on
 // one CPU, the flow table and classification on another (measured on the
 // 5-million-packet gateway mix, 2 vCPUs: 1.05 s against 1.54 s for one
 // goroutine doing both, README Speed; an earlier design that also ran an engine in the
 // reader's goroutine gained only 10%: the reader was the bottleneck).
 //
-// Every engine keeps its own Learner: packets a learner needs (DNS, the
-// ports dynamic requirements follow) go to every engine, in capture order,
-// learned by all and counted only by their flow's owner. Each engine thus
-// knows, at every packet, exactly what a single engine would: the report is
-// the same for any number of engines, without locks or waiting.
+// Every engine keeps its own Learner: DNS answers go to every engine, in
+// capture order, learned by all and counted only by their flow's owner.
+// Each learner keeps the answers any client received for an address, and
+// the answers each client received only for the host pairs its engine
+// owns (Learner.setShard): at every packet, an engine knows of its own
+// flows exactly what a single engine would, and the report is the same
+// for any number of engines, without locks or waiting.
 //
 // Packets from a source opened with capture.Options.Holds are handed over
 // without copying (the batch holds their read buffer); the others' payloads
 // are copied into the batch, since the reader's buffer is reused.
 type Sharded struct {
 	engines []*Engine
-	watch   []uint16
 	active  []atomic.Int64
 	snaps   []statsSnap
 	p       packet.Parsed // the packet being dispatched
@@ -40,8 +41,6 @@ type Sharded struct {
 	free    chan *batch
 	cur     []*batch
 	done    sync.WaitGroup
-	frags   map[fragKey]fragOwner
-	sweep   int64
 	// noCopies: Config.NoCopies; the payload's head is then not needed.
 	noCopies bool
 }
@@ -51,11 +50,6 @@ type Sharded struct {
 type statsSnap struct {
 	sync.Mutex
 	s Stats
-}
-
-type fragOwner struct {
-	worker int
-	seen   int64
 }
 
 // batch is a run of packets for one engine, with their decoding: the engine
@@ -80,7 +74,13 @@ type batchItem struct {
 
 const (
 	batchPackets = 512
-	batchBytes   = 1 << 20
+	// batchBytes is the room for copied payloads a batch starts with (one
+	// larger payload gets room of its own). Every engine has batchesQueue+2
+	// batches: at 1 MiB each, the 5-million-packet gateway mix as pcapng
+	// peaked at 161 MiB with five engines, 133 MiB at 256 KiB (bound 136),
+	// no slower with one engine (10 paired runs). 512 packets of the mix's
+	// payloads fill about 300 KiB: a batch may be sent before it is full.
+	batchBytes   = 256 << 10
 	batchesQueue = 8 // per engine: how far the reader may run ahead
 )
 
@@ -89,7 +89,7 @@ const (
 // Engine(i) as Parents), and drain, if not nil, with the flows engine i
 // still tracks at Finish (see Config.Drain).
 func NewSharded(n int, cfg Config, watch []uint16, sink func(worker int, f *Flow), drain func(worker int, flows iter.Seq[*Flow])) *Sharded {
-	s := &Sharded{watch: slices.Clone(watch), frags: map[fragKey]fragOwner{}, active: make([]atomic.Int64, n), snaps: make([]statsSnap, n),
+	s := &Sharded{active: make([]atomic.Int64, n), snaps: make([]statsSnap, n),
 		noCopies: cfg.NoCopies}
 	s.free = make(chan *batch, n*(batchesQueue+2))
 	for range n * (batchesQueue + 2) {
@@ -107,6 +107,7 @@ func NewSharded(n int, cfg Config, watch []uint16, sink func(worker int, f *Flow
 		}
 		e := New(c)
 		e.SetWatchPorts(watch)
+		e.learn.setShard(i, n)
 		s.engines = append(s.engines, e)
 		ch := make(chan *batch, batchesQueue)
 		s.work = append(s.work, ch)
@@ -153,7 +154,7 @@ func (s *Sharded) Packet(cp *capture.Packet) {
 		return
 	}
 	st := s.p.Decode(uint32(cp.Link), cp.Data)
-	w, learn := s.owner(&s.p, st, cp.Time)
+	w, learn := s.owner(&s.p, st)
 	if learn {
 		for o := range s.engines {
 			if o != w {
@@ -218,7 +219,7 @@ func (s *Sharded) keepPayload(b *batch, cp *capture.Packet, p *packet.Parsed) {
 	if len(b.buf)+len(p.Payload) > cap(b.buf) {
 		// The first packet without a Hold in this batch: its copy buffer
 		// is made on demand, since a file replay with holds never needs it
-		// (10 MiB of batch buffers touched for nothing).
+		// (2.5 MiB an engine of batch buffers touched for nothing).
 		b.buf = make([]byte, 0, max(batchBytes, len(p.Payload)))
 	}
 	pl := p.Payload
@@ -291,43 +292,34 @@ func (s *Sharded) Engine(i int) *Engine { return s.engines[i] }
 
 // owner picks the engine of a decoded packet's flow; learn tells whether
 // every engine's learner needs the packet too.
-func (s *Sharded) owner(p *packet.Parsed, st packet.Status, now int64) (w int, learn bool) {
+//
+// Flows are sharded by their pair of hosts, not by their ports: all of a
+// pair's flows, fragments and ICMP errors go to one engine. What is kept
+// per host pair then lives in that engine only: the DNS answers a client
+// received for an address (the largest table an engine learns), the uses
+// of the ports dynamic requirements follow, and the report's groups.
+// Sharded by five-tuple, every engine kept all of them: the
+// 5-million-packet gateway mix as pcapng with three engines peaked at
+// 161 MiB, beyond the 136 MiB bound for its flows. The cost: one busy
+// host pair (two hosts behind NAT) cannot be spread over engines.
+func (s *Sharded) owner(p *packet.Parsed, st packet.Status) (w int, learn bool) {
 	s.meta.keyed = false
 	if st != packet.OK && (st != packet.Truncated || p.IPVersion == 0) {
 		return 0, false // counted by engine 0
 	}
-	learn = learnerWants(p, s.watch)
-	if now-s.sweep > 60e9 {
-		s.sweep = now
-		for k, o := range s.frags {
-			if now-o.seen > 60e9 {
-				delete(s.frags, k)
-			}
-		}
-	}
+	learn = learnerWants(p)
 	if p.Fragment && p.FragOffset != 0 {
-		// A later fragment goes where its first fragment went; one that
-		// arrives first goes where its datagram's addresses hash to.
-		if o, ok := s.frags[makeFragKey(p.Src, p.Dst, p.IPID, p.Proto)]; ok {
-			return o.worker, learn
-		}
 		return s.pick(hashWords(wordsOf(p.Src), wordsOf(p.Dst))), learn
 	}
-	m := &s.meta
 	if (p.Proto == 1 || p.Proto == 58) && p.Quoted.Valid && isICMPError(p.Proto == 58, p.ICMPType) {
-		k, _ := makeKey(p.Quoted.Src, p.Quoted.Dst, p.Quoted.SrcPort, p.Quoted.DstPort, p.Quoted.Proto)
-		w = s.pick(hashKey(&k))
-	} else {
-		m.setKey(p)
-		w = s.pick(m.hash)
+		return s.pick(hashWords(wordsOf(p.Quoted.Src), wordsOf(p.Quoted.Dst))), learn
 	}
-	if p.Fragment && p.MoreFragments {
-		s.frags[makeFragKey(p.Src, p.Dst, p.IPID, p.Proto)] = fragOwner{worker: w, seen: now}
-	}
-	return w, learn
+	m := &s.meta
+	m.setKey(p)
+	return s.pick(hashWords(m.key.a, m.key.b)), learn
 }
 
-// pick maps a flow hash to an engine.
+// pick maps a host pair's hash (hashWords) to an engine.
 func (s *Sharded) pick(h uint64) int { return int(h % uint64(len(s.engines))) }
 
 // hashKey mixes a canonical flow key; both directions give the same key.
