@@ -53,7 +53,7 @@ type PipelineConfig struct {
 // Pipeline classifies packets from any source (capture files, live
 // engines) into flows, verdicts and a report. Packet is called from one
 // goroutine. With several workers the report is the same as with one:
-// flows are sharded by a symmetric hash, every engine learns every DNS answer,
+// flows are sharded by host pair, every engine learns every DNS answer,
 // and findings are merged and sorted.
 type Pipeline struct {
 	cfg     PipelineConfig

@@ -27,7 +27,7 @@ func auditCmd(args []string, stdout, stderr io.Writer) error {
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to `FILE`")
 	memProfile := fs.String("memprofile", "", "write a heap profile to `FILE` at the end")
 	noProgress := fs.Bool("no-progress", false, "no progress bar, even on a terminal")
-	workers := fs.Int("workers", 0, "CPUs classifying: 1 reads and classifies in one goroutine; N > 1: one reads and decodes, N-1 engines classify flows sharded by a symmetric hash (0: one per CPU)")
+	workers := fs.Int("workers", 0, "CPUs classifying: 1 reads and classifies in one goroutine; N > 1: one reads and decodes, N-1 engines classify flows sharded by host pair (0: one per CPU)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: flowaudit audit [flags] CAPTURE...\n\nAudit pcap/pcapng captures (gzip ok, - for stdin) against the documented requirements.\n\nFlags:\n%s", fs.FlagUsages())
 	}

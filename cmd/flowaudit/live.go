@@ -29,7 +29,7 @@ func liveCmd(args []string, stdout, stderr io.Writer) error {
 	duration := fs.Duration("duration", 0, "stop after this long (0: at SIGINT or SIGTERM)")
 	out := fs.StringP("output", "o", "", "write the final report to `FILE` instead of standard output")
 	format := fs.String("format", "text", "final report format: text, json or markdown")
-	workers := fs.Int("workers", 0, "CPUs classifying: 1 reads and classifies in one goroutine; N > 1: one reads and decodes, N-1 engines classify flows sharded by a symmetric hash (0: one per CPU)")
+	workers := fs.Int("workers", 0, "CPUs classifying: 1 reads and classifies in one goroutine; N > 1: one reads and decodes, N-1 engines classify flows sharded by host pair (0: one per CPU)")
 	maxFlows := fs.Int("max-flows", audit.DefaultMaxFlows, "flows tracked at once in user space")
 	fanout := fs.Int("fanout", 1, "afpacket: sockets per interface sharing its traffic (PACKET_FANOUT_HASH)")
 	ringMiB := fs.Int("ring-mib", 0, "ring size in MiB: the eBPF ring buffer (default 8) or each AF_PACKET ring (default 32)")
