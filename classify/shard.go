@@ -77,7 +77,7 @@ const (
 	// batchBytes is the room for copied payloads a batch starts with (one
 	// larger payload gets room of its own). Every engine has batchesQueue+2
 	// batches: at 1 MiB each, the 5-million-packet gateway mix as pcapng
-	// peaked at 161 MiB with five engines, 133 MiB at 256 KiB (bound 136),
+	// peaked at 157 MiB with five engines, 130 MiB at 256 KiB (bound 133),
 	// no slower with one engine (10 paired runs). 512 packets of the mix's
 	// payloads fill about 300 KiB: a batch may be sent before it is full.
 	batchBytes   = 256 << 10
@@ -300,7 +300,7 @@ func (s *Sharded) Engine(i int) *Engine { return s.engines[i] }
 // of the ports dynamic requirements follow, and the report's groups.
 // Sharded by five-tuple, every engine kept all of them: the
 // 5-million-packet gateway mix as pcapng with three engines peaked at
-// 161 MiB, beyond the 136 MiB bound for its flows. The cost: one busy
+// 158 MiB, beyond the 133 MiB bound for its flows. The cost: one busy
 // host pair (two hosts behind NAT) cannot be spread over engines.
 func (s *Sharded) owner(p *packet.Parsed, st packet.Status) (w int, learn bool) {
 	s.meta.keyed = false

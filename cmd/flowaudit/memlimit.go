@@ -67,8 +67,8 @@ const memSlack = 4 << 20
 // flow, less what is resident but not the Go runtime's (the binary). The
 // runtime then returns freed pages only as far as the bound requires.
 // Measured on the 5-million-packet gateway mix (2 workers, paired runs):
-// 0.045 s faster as pcap (peak 130 MiB against 108), 0.08 s as pcapng
-// (132 MiB against 116-119). A limit GOMEMLIMIT set lower is kept.
+// 0.045 s faster as pcap (peak 127 MiB against 105), 0.08 s as pcapng
+// (129 MiB against 113-116). A limit GOMEMLIMIT set lower is kept.
 func boundMemory(peakFlows int) {
 	runtime.GC()
 	limitMemory(peakFlows)
@@ -81,7 +81,7 @@ func boundMemory(peakFlows int) {
 // collector's usual headroom (the heap grows to twice what is live) that
 // was the peak: with two engines, each with its own DNS answers and
 // groups (--workers 3), the 5-million-packet gateway mix as pcapng peaked
-// at 146-158 MiB; now at 133-134 MiB (bound 136.4 MiB), no slower with
+// at 143-154 MiB; now at 130-131 MiB (bound 133.2 MiB), no slower with
 // one engine (16 paired runs).
 func limitMemory(peakFlows int) {
 	limit := memBase + memPerFlow*int64(peakFlows) - notGoMemory() - memSlack

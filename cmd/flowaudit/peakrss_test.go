@@ -17,8 +17,8 @@ import (
 // (100 MiB plus 300 bytes a tracked flow) whatever the number of workers.
 // Each engine used to keep every client's DNS answers and ten 1 MiB batch
 // buffers: a million packets of the generated gateway mix as pcapng (whose
-// payloads are copied into the batches) peaked at 145 MiB with 8 workers
-// as this test runs it, against a bound of 109 MiB; now at 84-87 MiB.
+// payloads are copied into the batches) peaked at 142 MiB with 8 workers
+// as this test runs it, against a bound of 109 MiB; now at 82-85 MiB.
 //
 // The audit runs in a fresh process (this test binary, run again) that
 // reads its own peak (VmHWM) when the audit returns. Not the rusage of a
