@@ -141,14 +141,14 @@ func Generate(w io.Writer, cfg Config) (Stats, error) {
 		}
 		pw = ng
 	default:
-		w := pcapgo.NewWriter(bw)
+		classic := pcapgo.NewWriter(bw)
 		if cfg.Nano {
-			w = pcapgo.NewWriterNanos(bw)
+			classic = pcapgo.NewWriterNanos(bw)
 		}
-		if err := w.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
+		if err := classic.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
 			return g.stats, err
 		}
-		pw = w
+		pw = classic
 	}
 	total := 0
 	for _, k := range kinds {
