@@ -26,6 +26,10 @@ type Options struct {
 	Problem func(*capture.Problem)
 	// Ending and Ended: PipelineConfig.Ending and Ended.
 	Ending, Ended func(peakFlows int)
+	// DeferFlows: the report's flow groups are spelled out only as it is
+	// written or asked for (report.Collector.BuildDeferred), for a report
+	// that is only written.
+	DeferFlows bool
 }
 
 // DefaultMaxFlows bounds the flow table: a few hundred bytes per flow.
@@ -100,7 +104,7 @@ func Run(o Options) (*report.Report, error) {
 	if cs.Packets == 0 && ended >= len(o.Files) {
 		return nil, fmt.Errorf("%w: %v", ErrNothingRead, problems)
 	}
-	return pl.Report(report.Capture{
+	return pl.report(report.Capture{
 		Files: o.Files, Packets: cs.Packets, Bytes: cs.Bytes, Malformed: cs.Skipped, Problems: problems,
-	}), nil
+	}, o.DeferFlows), nil
 }

@@ -254,7 +254,11 @@ func (p *Pipeline) Stats() classify.Stats {
 }
 
 // Report builds the report from the flows finished so far.
-func (p *Pipeline) Report(info report.Capture) *report.Report {
+func (p *Pipeline) Report(info report.Capture) *report.Report { return p.report(info, false) }
+
+// report is Report, its flow groups spelled out only when written or
+// asked for when deferred (report.Collector.BuildDeferred).
+func (p *Pipeline) report(info report.Capture, deferred bool) *report.Report {
 	st := p.Stats()
 	info.Malformed += st.Malformed
 	info.Skipped += st.NotIP + st.UnknownLink
@@ -270,7 +274,11 @@ func (p *Pipeline) Report(info report.Capture) *report.Report {
 		all.Merge(c.Collector)
 		c.Unlock()
 	}
-	r := all.Build(info, p.cfg.Site)
+	build := all.Build
+	if deferred {
+		build = all.BuildDeferred
+	}
+	r := build(info, p.cfg.Site)
 	unbound := 0
 	for _, s := range p.cfg.Catalog.Services {
 		for _, role := range s.Roles {

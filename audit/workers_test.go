@@ -33,8 +33,8 @@ func TestSameReportWhateverTheWorkers(t *testing.T) {
 		toPcapng(t, f, ng)
 		ngFiles = append(ngFiles, ng)
 	}
-	render := func(workers int, files []string) []byte {
-		r, err := Run(Options{Files: files, Catalog: cat, Workers: workers})
+	render := func(workers int, files []string, deferred bool) []byte {
+		r, err := Run(Options{Files: files, Catalog: cat, Workers: workers, DeferFlows: deferred})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -44,19 +44,26 @@ func TestSameReportWhateverTheWorkers(t *testing.T) {
 		}
 		return b.Bytes()
 	}
-	one := render(1, files)
+	one := render(1, files, false)
 	var r map[string]any
 	if err := json.Unmarshal(one, &r); err != nil || len(r["flows"].([]any)) < 50 {
 		t.Fatalf("one worker: %v, %d groups", err, len(r["flows"].([]any)))
 	}
 	for _, n := range []int{2, 3, 5} {
-		if got := render(n, files); !bytes.Equal(got, one) {
+		if got := render(n, files, false); !bytes.Equal(got, one) {
 			t.Errorf("%d workers: the report differs from one worker's:\n%s", n, firstDiff(one, got))
 		}
 	}
-	oneNg := render(1, ngFiles)
+	// The flow groups spelled out as the report is written (the audit
+	// command's way).
+	for _, n := range []int{1, 2} {
+		if got := render(n, files, true); !bytes.Equal(got, one) {
+			t.Errorf("%d workers, groups deferred: the report differs from one worker's:\n%s", n, firstDiff(one, got))
+		}
+	}
+	oneNg := render(1, ngFiles, false)
 	for _, n := range []int{2, 3} {
-		if got := render(n, ngFiles); !bytes.Equal(got, oneNg) {
+		if got := render(n, ngFiles, false); !bytes.Equal(got, oneNg) {
 			t.Errorf("pcapng, %d workers: the report differs from one worker's:\n%s", n, firstDiff(oneNg, got))
 		}
 	}

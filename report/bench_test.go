@@ -104,3 +104,22 @@ func BenchmarkWriteJSON(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(r.Flows)), "groups")
 }
+
+// BenchmarkWriteDeferredJSON is Write of a report built deferred: each
+// group spelled out as it is written (the audit command's way).
+func BenchmarkWriteDeferredJSON(b *testing.B) {
+	c, _, _, _ := benchFlows(b)
+	r := c.BuildDeferred(testCapture, nil)
+	var buf bytes.Buffer
+	if err := r.Write(&buf, Options{Format: FormatJSON}); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(buf.Len()))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := r.Write(io.Discard, Options{Format: FormatJSON}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(r.pending.groups)), "groups")
+}

@@ -48,9 +48,23 @@ func severity(v classify.Verdict, requirement string) int {
 	return 6 // documented
 }
 
-// Build assembles the report from the collected flows.
+// Build assembles the report from the collected flows, every flow group
+// spelled out in Flows.
 func (c *Collector) Build(capture Capture, site *catalog.Site) *Report {
-	r := &Report{Capture: capture, Flows: []FlowGroup{}, Requirements: []RequirementStatus{},
+	r := c.BuildDeferred(capture, site)
+	r.FlowGroups()
+	return r
+}
+
+// BuildDeferred is Build without spelling out the flow groups: Flows is nil
+// until FlowGroups is called, and Write spells the groups out as it writes
+// them, a piece at a time and on every CPU. The report reads and writes
+// the same as Build's. An audit of a gateway capture has tens of
+// thousands of groups, some 400 bytes each spelled out: for a report that
+// is only written, holding them all at once cost more time (the memory is
+// new, first touched then) and memory than writing them.
+func (c *Collector) BuildDeferred(capture Capture, site *catalog.Site) *Report {
+	r := &Report{Capture: capture, Requirements: []RequirementStatus{},
 		Diff: Diff{DocumentedSeen: []string{}, DocumentedFailing: []string{}, DocumentedNeverSeen: []string{}, SeenUndocumented: []int{}}}
 	if r.Capture.Files == nil {
 		r.Capture.Files = []string{}
@@ -80,22 +94,19 @@ func (c *Collector) Build(capture Capture, site *catalog.Site) *Report {
 	// position as the last key, which makes an unstable sort give the
 	// order of a stable one.
 	rows = sortRows(rows, func(a, b row) int { return c.compareRows(text, &a, &b) })
-	r.Flows = make([]FlowGroup, len(rows))
-	inParallel(len(rows), func(lo, hi int) {
-		arena := make(StateCounts, 0, 2*(hi-lo))
-		for i, w := range rows[lo:hi] {
-			r.Flows[lo+i] = c.order[w.i].flowGroup(text[w.i][0], text[w.i][1], &arena)
-		}
-	})
-	for i := range r.Flows {
-		g := &r.Flows[i]
-		if g.Verdict != "documented" {
-			r.Summary.Findings++
-		}
-		if g.Verdict == "undocumented-port" || g.Verdict == "unexpected" {
+	p := &pendingFlows{groups: make([]*groupEntry, len(rows)), text: make([][2]string, len(rows))}
+	for i, w := range rows {
+		e := c.order[w.i]
+		p.groups[i], p.text[i] = e, text[w.i]
+		switch e.id.verdict.String() {
+		case "documented":
+			continue
+		case "undocumented-port", "unexpected":
 			r.Diff.SeenUndocumented = append(r.Diff.SeenUndocumented, i)
 		}
+		r.Summary.Findings++
 	}
+	r.pending = p
 	for i, e := range c.m.Effective {
 		rc := c.reqs[i]
 		st := RequirementStatus{ID: e.ID, Service: e.Service, Section: e.Section, Summary: e.Summary,

@@ -15,6 +15,10 @@ type Report struct {
 	Requirements []RequirementStatus `json:"requirements"`
 	Diff         Diff                `json:"diff"`
 	Site         Site                `json:"site"`
+
+	// pending holds the flow groups until they are spelled out in Flows
+	// (Collector.BuildDeferred).
+	pending *pendingFlows
 }
 
 // Capture says what was read.

@@ -40,8 +40,10 @@ func (r *Report) Write(w io.Writer, o Options) error {
 	case FormatJSON:
 		err = r.writeJSON(bw)
 	case FormatMarkdown:
+		r.FlowGroups()
 		err = r.markdown(bw, o)
 	default:
+		r.FlowGroups()
 		err = r.text(bw, o)
 	}
 	if ferr := bw.Flush(); err == nil {
@@ -368,8 +370,9 @@ func (r *Report) markdown(w io.Writer, o Options) error {
 
 func mdEscape(s string) string { return strings.ReplaceAll(s, "|", "\\|") }
 
-// writeJSON streams the report: the flow groups one at a time, so a report
-// of a million groups is not built in memory twice over.
+// writeJSON streams the report: the flow groups a piece at a time
+// (writeFlows), so a report of a million groups is not built in memory
+// twice over, nor once when it was built deferred.
 func (r *Report) writeJSON(bw *bufio.Writer) error {
 	field := func(name string, v any, last bool) error {
 		b, err := json.MarshalIndent(v, "  ", "  ")
@@ -391,20 +394,19 @@ func (r *Report) writeJSON(bw *bufio.Writer) error {
 		return err
 	}
 	bw.WriteString("  \"flows\": [")
-	var b []byte
-	for i := range r.Flows {
-		var err error
-		if b, err = appendFlowGroup(b[:0], &r.Flows[i]); err != nil {
-			return err
-		}
-		if i > 0 {
-			bw.WriteString(",")
-		}
-		bw.WriteString("\n    ")
-		bw.Write(b)
+	var err error
+	if p := r.pending; p != nil {
+		err = writeFlows(bw, len(p.groups), func(b []byte, i int, arena *StateCounts) ([]byte, error) {
+			g := p.spell(i, arena)
+			return appendFlowGroup(b, &g)
+		})
+	} else {
+		err = writeFlows(bw, len(r.Flows), func(b []byte, i int, _ *StateCounts) ([]byte, error) {
+			return appendFlowGroup(b, &r.Flows[i])
+		})
 	}
-	if len(r.Flows) > 0 {
-		bw.WriteString("\n  ")
+	if err != nil {
+		return err
 	}
 	bw.WriteString("],\n")
 	if err := field("requirements", r.Requirements, false); err != nil {
@@ -416,6 +418,6 @@ func (r *Report) writeJSON(bw *bufio.Writer) error {
 	if err := field("site", r.Site, true); err != nil {
 		return err
 	}
-	_, err := bw.WriteString("}\n")
+	_, err = bw.WriteString("}\n")
 	return err
 }

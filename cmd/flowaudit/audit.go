@@ -76,7 +76,7 @@ func auditCmd(args []string, stdout, stderr io.Writer) error {
 		defer pprof.StopCPUProfile()
 	}
 	opts := audit.Options{Files: fs.Args(), Catalog: cat, Site: site, MaxFlows: *maxFlows, Workers: *workers,
-		Problem: func(p *capture.Problem) { fmt.Fprintf(stderr, "flowaudit: %s\n", p.Error()) }, Ending: limitMemory, Ended: boundMemory}
+		Problem: func(p *capture.Problem) { fmt.Fprintf(stderr, "flowaudit: %s\n", p.Error()) }, Ending: limitMemory, Ended: boundMemory, DeferFlows: true}
 	if !*noProgress {
 		opts.Progress = stderr
 	}
