@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"slices"
+	"sync"
 )
 
 //go:embed builtin/*.yaml
@@ -66,18 +67,30 @@ func Builtin() ([]*Service, error) {
 		return nil, err
 	}
 	slices.Sort(names)
-	var services []*Service
-	for _, name := range names {
-		data, err := builtinFS.ReadFile(name)
+	// The files are parsed at once, one goroutine each: parsing them is
+	// most of an audit's start (some 10 ms on the development VM), with
+	// the other CPUs idle then.
+	services := make([]*Service, len(names))
+	errs := make([]error, len(names))
+	var wg sync.WaitGroup
+	for i, name := range names {
+		wg.Go(func() {
+			data, err := builtinFS.ReadFile(name)
+			if err == nil {
+				services[i], err = parseService("builtin:"+path.Base(name), data, false)
+			}
+			if err != nil {
+				errs[i] = fmt.Errorf("built-in catalog is broken: %w", err)
+				return
+			}
+			services[i].Builtin = true
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
 		if err != nil {
 			return nil, err
 		}
-		s, err := parseService("builtin:"+path.Base(name), data, false)
-		if err != nil {
-			return nil, fmt.Errorf("built-in catalog is broken: %w", err)
-		}
-		s.Builtin = true
-		services = append(services, s)
 	}
 	return services, nil
 }
