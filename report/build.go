@@ -62,7 +62,9 @@ func (c *Collector) Build(capture Capture, site *catalog.Site) *Report {
 // the same as Build's. An audit of a gateway capture has tens of
 // thousands of groups, some 400 bytes each spelled out: for a report that
 // is only written, holding them all at once cost more time (the memory is
-// new, first touched then) and memory than writing them.
+// new, first touched then) and memory than writing them. FlowGroups
+// changes the report, and so does Write as text or Markdown: a deferred
+// report is not safe for concurrent use until its groups are spelled out.
 func (c *Collector) BuildDeferred(capture Capture, site *catalog.Site) *Report {
 	r := &Report{Capture: capture, Requirements: []RequirementStatus{},
 		Diff: Diff{DocumentedSeen: []string{}, DocumentedFailing: []string{}, DocumentedNeverSeen: []string{}, SeenUndocumented: []int{}}}
