@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"runtime"
 	"strconv"
@@ -113,6 +114,48 @@ func TestWritePiecesInOrder(t *testing.T) {
 			if wantErr := fmt.Sprintf("group %d", n-1); err == nil || err.Error() != wantErr {
 				t.Errorf("%d groups, %d goroutines, failing at the last: error %v, want %s", n, procs, err, wantErr)
 			}
+		}
+	}
+}
+
+// TestWriteFlowsOnOneCPUAndMore: writeFlows, which writes small reports and
+// every report on one CPU itself, writes what it writes in pieces on
+// several, the array's closing indentation included.
+func TestWriteFlowsOnOneCPUAndMore(t *testing.T) {
+	for _, n := range []int{0, 1, flowPiece + 1, 5 * flowPiece} {
+		var outs [][]byte
+		for _, procs := range []int{1, 2} {
+			prev := runtime.GOMAXPROCS(procs)
+			var got bytes.Buffer
+			bw := bufio.NewWriter(&got)
+			err := writeFlows(bw, n, numberGroups(-1))
+			runtime.GOMAXPROCS(prev)
+			if err != nil {
+				t.Fatal(err)
+			}
+			bw.Flush()
+			outs = append(outs, got.Bytes())
+		}
+		var want bytes.Buffer
+		for i := range n {
+			if i > 0 {
+				want.WriteString(",")
+			}
+			want.WriteString("\n    " + strconv.Itoa(i))
+		}
+		if n > 0 {
+			want.WriteString("\n  ")
+		}
+		for i, got := range outs {
+			if !bytes.Equal(got, want.Bytes()) {
+				t.Errorf("%d groups, %d CPUs: %s", n, i+1, firstLineDiff(got, want.Bytes()))
+			}
+		}
+		prev := runtime.GOMAXPROCS(1)
+		err := writeFlows(bufio.NewWriter(io.Discard), n, numberGroups(n-1))
+		runtime.GOMAXPROCS(prev)
+		if n > 0 && (err == nil || err.Error() != fmt.Sprintf("group %d", n-1)) {
+			t.Errorf("%d groups on one CPU, failing at the last: error %v", n, err)
 		}
 	}
 }
