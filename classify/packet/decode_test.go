@@ -427,33 +427,40 @@ func seedPackets(t testing.TB) []builtPacket {
 	return seeds
 }
 
-// TestSLLFrameRelayIsNotIP: with ARPHRD_FRAD the cooked header's protocol
-// field is ignored and the payload is a LAPF frame, never IP (the fuzzer
-// found a v2 frame claiming IPv4); with ARPHRD_NETLINK neither.
-func TestSLLFrameRelayIsNotIP(t *testing.T) {
-	ip := []byte("E\x00\x00\x14\x00\x00\x00\x00\x40\x06\x00\x00\xc0\x00\x02\x01\xc0\x00\x02\x02")
-	v2 := append([]byte("\x08\x00\x00\x00\x00\x00\x00\x01\x03\x02\x00\x06\x00\x00\x00\x00\x00\x00\x00\x00"), ip...)
-	v1 := append([]byte("\x00\x00\x03\x02\x00\x06\x00\x00\x00\x00\x00\x00\x00\x00\x08\x00"), ip...)
+// TestSLLHardwareOverridesProtocol: with ARPHRD_FRAD the cooked header's
+// protocol field is ignored and the payload is a LAPF frame; with
+// ARPHRD_IEEE80211_RADIOTAP it is a radiotap header and an 802.11 frame
+// (both link layers Decode does not decode); with ARPHRD_NETLINK a
+// netlink message, never IP. The fuzzer found v2 frames of all three
+// claiming IPv4.
+func TestSLLHardwareOverridesProtocol(t *testing.T) {
+	ip := build(t, ip4(layers.IPProtocolUDP), &layers.UDP{SrcPort: 1, DstPort: 2}, payload(2))
+	v2 := append([]byte("\x08\x00\x00\x00\x00\x00\x00\x01\x00\x01\x00\x06\x00\x00\x00\x00\x00\x00\x00\x00"), ip...)
+	v1 := append([]byte("\x00\x00\x00\x01\x00\x06\x00\x00\x00\x00\x00\x00\x00\x00\x08\x00"), ip...)
 	var p Parsed
-	if st := p.Decode(LinkTypeLinuxSLL2, v2); st != NotIP {
-		t.Errorf("SLL2 FRAD: %v", st)
-	}
-	if st := p.Decode(LinkTypeLinuxSLL, v1); st != NotIP {
-		t.Errorf("SLL FRAD: %v", st)
-	}
-	v2[9] = 1 // ARPHRD_ETHER: the same frame is IP
-	if st := p.Decode(LinkTypeLinuxSLL2, v2); st == NotIP {
+	// ARPHRD_ETHER: the same frames are IP.
+	if st := p.Decode(LinkTypeLinuxSLL2, v2); st != OK {
 		t.Errorf("SLL2 Ethernet: %v", st)
 	}
-	// ARPHRD_NETLINK (824): a netlink monitor's messages, whose protocol
-	// field is a netlink protocol (the fuzzer found a v2 frame claiming
-	// IPv4; gopacket follows the field).
-	v2[8], v2[9] = 0x03, 0x38
-	if st := p.Decode(LinkTypeLinuxSLL2, v2); st != NotIP {
-		t.Errorf("SLL2 netlink: %v", st)
+	if st := p.Decode(LinkTypeLinuxSLL, v1); st != OK {
+		t.Errorf("SLL Ethernet: %v", st)
 	}
-	v1[2], v1[3] = 0x03, 0x38
-	if st := p.Decode(LinkTypeLinuxSLL, v1); st != NotIP {
-		t.Errorf("SLL netlink: %v", st)
+	for _, c := range []struct {
+		name   string
+		hatype uint16
+		want   Status
+	}{
+		{"FRAD", 770, UnsupportedLink},
+		{"radiotap", 803, UnsupportedLink},
+		{"netlink", 824, NotIP},
+	} {
+		binary.BigEndian.PutUint16(v2[8:], c.hatype)
+		binary.BigEndian.PutUint16(v1[2:], c.hatype)
+		if st := p.Decode(LinkTypeLinuxSLL2, v2); st != c.want {
+			t.Errorf("SLL2 %s: %v, want %v", c.name, st, c.want)
+		}
+		if st := p.Decode(LinkTypeLinuxSLL, v1); st != c.want {
+			t.Errorf("SLL %s: %v, want %v", c.name, st, c.want)
+		}
 	}
 }

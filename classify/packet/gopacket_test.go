@@ -171,15 +171,16 @@ func sllGRE(ls []gopacket.Layer) bool {
 }
 
 // sllNeverIP reports whether a Linux cooked header says its payload is
-// not IP whatever the protocol field says, where gopacket follows the
-// protocol field: ARPHRD_FRAD (770) in a v1 header (gopacket reads v2's
-// right), ARPHRD_NETLINK (824) in either (the field is then a netlink
-// protocol and the payload a netlink message, per LINKTYPE_LINUX_SLL2).
+// not what the protocol field says, where gopacket follows the field:
+// ARPHRD_FRAD (770) and ARPHRD_IEEE80211_RADIOTAP (803) in a v1 header
+// (gopacket reads v2's right), ARPHRD_NETLINK (824) in either (the field
+// is then a netlink protocol and the payload a netlink message, per
+// LINKTYPE_LINUX_SLL2). Decode does not look for IP in any of them.
 func sllNeverIP(ls []gopacket.Layer) bool {
 	for _, l := range ls {
 		switch s := l.(type) {
 		case *layers.LinuxSLL:
-			if s.AddrType == 770 || s.AddrType == 824 {
+			if s.AddrType == 770 || s.AddrType == 803 || s.AddrType == 824 {
 				return true
 			}
 		case *layers.LinuxSLL2:

@@ -85,16 +85,29 @@ func decodeLoopback(data []byte) ([]byte, netKind, Status) {
 	return nil, 0, NotIP
 }
 
-// Linux ARPHRD_ types whose SLL payload is never IP, whatever the
-// protocol field says: a netlink socket's messages; Frame Relay, whose
-// payload is a LAPF frame (the protocol field is ignored, per the
-// LINKTYPE_LINUX_SLL definition).
+// Linux ARPHRD_ types whose SLL payload is not what the protocol field
+// says, per the LINKTYPE_LINUX_SLL and LINKTYPE_LINUX_SLL2 definitions:
+// a netlink socket's messages, never IP (the field is a netlink
+// protocol); Frame Relay, whose payload is a LAPF frame, and 802.11 with
+// a radiotap header, which both ignore the field and are link layers
+// Decode does not decode.
 const (
-	arphrdNetlink = 824
-	arphrdFRAD    = 770
+	arphrdNetlink  = 824
+	arphrdFRAD     = 770
+	arphrdRadiotap = 803
 )
 
-func notIPHardware(hatype uint16) bool { return hatype == arphrdNetlink || hatype == arphrdFRAD }
+// sllHardware returns OK when the payload of a cooked header with this
+// ARPHRD_ type is what its protocol field says.
+func sllHardware(hatype uint16) Status {
+	switch hatype {
+	case arphrdNetlink:
+		return NotIP
+	case arphrdFRAD, arphrdRadiotap:
+		return UnsupportedLink
+	}
+	return OK
+}
 
 // decodeSLL handles Linux cooked v1: pkttype(2) hatype(2) halen(2)
 // addr(8) protocol(2). It has no interface index, only the packet type,
@@ -105,8 +118,8 @@ func (p *Parsed) decodeSLL(data []byte) ([]byte, netKind, Status) {
 		return nil, 0, Truncated
 	}
 	p.IfaceHint = makeIfaceHint(0, uint8(be16(data[0:])))
-	if notIPHardware(be16(data[2:])) {
-		return nil, 0, NotIP
+	if st := sllHardware(be16(data[2:])); st != OK {
+		return nil, 0, st
 	}
 	return p.sllPayload(be16(data[14:]), data[16:])
 }
@@ -118,8 +131,8 @@ func (p *Parsed) decodeSLL2(data []byte) ([]byte, netKind, Status) {
 		return nil, 0, Truncated
 	}
 	p.IfaceHint = makeIfaceHint(be32(data[4:]), data[10])
-	if notIPHardware(be16(data[8:])) {
-		return nil, 0, NotIP
+	if st := sllHardware(be16(data[8:])); st != OK {
+		return nil, 0, st
 	}
 	return p.sllPayload(be16(data[0:]), data[20:])
 }
