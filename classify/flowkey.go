@@ -15,6 +15,15 @@ type flowKey struct {
 	proto        uint8
 }
 
+// equal reports whether two keys are the same flow's. Written out, the
+// comparison is five inlined word compares; k == *o calls the compiler's
+// generated equality, which calls memequal for the addresses (measured:
+// memeqbody was 4% of the 5-million-packet gateway mix's CPU profile).
+func (k *flowKey) equal(o *flowKey) bool {
+	return k.a.lo == o.a.lo && k.b.lo == o.b.lo && k.a.hi == o.a.hi && k.b.hi == o.b.hi &&
+		k.aPort == o.aPort && k.bPort == o.bPort && k.proto == o.proto
+}
+
 // addrWords is an address as two big-endian words of its 16-byte form
 // (IPv4 mapped): comparing them orders addresses as their bytes do. The
 // key holds words, and is written field by field, because the reader keys

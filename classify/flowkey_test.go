@@ -3,7 +3,10 @@ package classify
 import (
 	"bytes"
 	"net/netip"
+	"reflect"
+	"slices"
 	"testing"
+	"unsafe"
 )
 
 // TestFlowKey: both directions of a flow give one key, its sides ordered as
@@ -49,5 +52,40 @@ func TestFlowKey(t *testing.T) {
 	v4, mapped := netip.MustParseAddr("10.1.2.3"), netip.MustParseAddr("::ffff:10.1.2.3")
 	if wordsOf(v4) != wordsOf(mapped) {
 		t.Errorf("%s and %s key differently: %+v, %+v", v4, mapped, wordsOf(v4), wordsOf(mapped))
+	}
+}
+
+// TestFlowKeyEqual: equal agrees with ==, and a change to any field of the
+// key, found by reflection so that a field added later is covered too,
+// makes two keys differ.
+func TestFlowKeyEqual(t *testing.T) {
+	base, _ := makeKey(netip.MustParseAddr("2001:db8::1"), netip.MustParseAddr("2001:db8::2"), 40000, 443, 6)
+	same := base
+	if !base.equal(&same) {
+		t.Fatal("a key is not equal to its copy")
+	}
+	var paths [][]int // the index path of every field that holds a value
+	var walk func(typ reflect.Type, path []int)
+	walk = func(typ reflect.Type, path []int) {
+		if typ.Kind() != reflect.Struct {
+			paths = append(paths, path)
+			return
+		}
+		for i := range typ.NumField() {
+			walk(typ.Field(i).Type, append(slices.Clone(path), i))
+		}
+	}
+	walk(reflect.TypeFor[flowKey](), nil)
+	for _, path := range paths {
+		other := base
+		v := reflect.ValueOf(&other).Elem().FieldByIndex(path)
+		v = reflect.NewAt(v.Type(), unsafe.Pointer(v.UnsafeAddr())).Elem() // unexported: set through its address
+		v.SetUint(v.Uint() ^ 1)
+		if base.equal(&other) || base == other {
+			t.Errorf("keys differing in field %v are equal (equal %v, == %v)", path, base.equal(&other), base == other)
+		}
+	}
+	if len(paths) != 7 {
+		t.Errorf("flowKey has %d fields, equal compares 7", len(paths))
 	}
 }

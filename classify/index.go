@@ -37,7 +37,7 @@ func (ix *flowIndex) get(k *flowKey, h uint64) *Flow {
 			return nil
 		}
 		if s.h == h32 {
-			if f := ix.flows.at(s.id); f.key == *k {
+			if f := ix.flows.at(s.id); f.key.equal(k) {
 				return f
 			}
 		}
