@@ -59,7 +59,7 @@ type Stats struct {
 	NotIP       uint64 // ARP, LLDP, ...: not flows
 	Malformed   uint64 // headers that contradict themselves
 	Truncated   uint64 // cut short by the snap length before the transport header
-	UnknownLink uint64 // link types flowaudit does not decode
+	UnknownLink uint64 // link layers flowaudit does not decode (packet.UnsupportedLink)
 	Duplicates  uint64 // the same packet captured on another interface
 	Fragments   uint64 // non-first IP fragments
 	ICMPErrors  uint64 // ICMP errors attached to the flow they quote

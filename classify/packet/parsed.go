@@ -77,7 +77,9 @@ const (
 	// (IHL < 5, a TCP data offset beyond the IP length, a wrong IP version
 	// for the link type, ...).
 	Malformed
-	// UnsupportedLink: Decode does not know the link type.
+	// UnsupportedLink: Decode does not know the link type, or the link
+	// layer a Linux cooked header announces in place of a protocol
+	// (radiotap and 802.11, Frame Relay).
 	UnsupportedLink
 )
 
