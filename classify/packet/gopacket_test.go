@@ -367,8 +367,11 @@ func compareGopacket(p *Parsed, st Status, pkt gopacket.Packet, c *diffCounts) s
 	}
 	truncated := pkt.Metadata().Truncated
 
-	if st == NotIP && lastEtherType(ls) == 0xffff {
-		c.explained++ // gopacket's own convention: ethertype 0xffff is raw IP
+	if st == NotIP && lastEtherType(ls[:idx]) == 0xffff {
+		// gopacket's own convention: ethertype 0xffff is raw IP. Only the
+		// link layers before the IP header count: gopacket may go on past
+		// it (EtherIP) into another Ethernet header.
+		c.explained++
 		return ""
 	}
 	if st != OK && st != Truncated {
