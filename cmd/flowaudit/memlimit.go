@@ -37,8 +37,9 @@ func memoryLimit(maxFlows int) (int64, bool) {
 }
 
 // setMemoryLimit applies memoryLimit unless GOMEMLIMIT chose one already,
-// and prepares the heap for huge pages (preferHugePages).
-func setMemoryLimit(maxFlows int) {
+// and prepares the heap for huge pages (preferHugePages). It returns the
+// limit in force, false when there is none.
+func setMemoryLimit(maxFlows int) (int64, bool) {
 	l, ok := memoryLimit(maxFlows)
 	if os.Getenv("GOMEMLIMIT") != "" {
 		l, ok = debug.SetMemoryLimit(-1), true
@@ -46,6 +47,7 @@ func setMemoryLimit(maxFlows int) {
 		debug.SetMemoryLimit(l)
 	}
 	preferHugePages(hugeHeapSize(l, ok))
+	return l, ok
 }
 
 // memSlack is kept below the bound at the end of the input, for what

@@ -27,14 +27,14 @@ func TestMemoryLimitLeavesGOMEMLIMIT(t *testing.T) {
 
 	t.Setenv("GOMEMLIMIT", "1GiB")
 	debug.SetMemoryLimit(1 << 30)
-	setMemoryLimit(1000)
-	if got := debug.SetMemoryLimit(-1); got != 1<<30 {
-		t.Errorf("GOMEMLIMIT set: limit %d, want %d", got, 1<<30)
+	l, ok := setMemoryLimit(1000)
+	if got := debug.SetMemoryLimit(-1); got != 1<<30 || l != got || !ok {
+		t.Errorf("GOMEMLIMIT set: limit %d (said %d, %v), want %d", got, l, ok, 1<<30)
 	}
 	t.Setenv("GOMEMLIMIT", "")
-	setMemoryLimit(1000)
-	if got := debug.SetMemoryLimit(-1); got != 100<<20+300*1000 {
-		t.Errorf("limit %d, want %d", got, 100<<20+300*1000)
+	l, ok = setMemoryLimit(1000)
+	if got := debug.SetMemoryLimit(-1); got != 100<<20+300*1000 || l != got || !ok {
+		t.Errorf("limit %d (said %d, %v), want %d", got, l, ok, 100<<20+300*1000)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -37,11 +38,11 @@ func TestPeakRSSWithManyEngines(t *testing.T) {
 		if code := run(args, io.Discard, os.Stderr); code != 0 {
 			t.Fatalf("audit exited %d", code)
 		}
-		kib, err := peakRSS()
+		st, err := procStatus("self", "VmHWM")
 		if err != nil {
 			t.Fatal(err)
 		}
-		fmt.Printf("peak RSS %d KiB\n", kib)
+		fmt.Printf("peak RSS %d KiB\n", st["VmHWM"]>>10)
 		return
 	}
 	dir := t.TempDir()
@@ -82,16 +83,27 @@ func TestPeakRSSWithManyEngines(t *testing.T) {
 	}
 }
 
-// peakRSS is this process's peak resident set (VmHWM), in KiB.
-func peakRSS() (int64, error) {
-	b, err := os.ReadFile("/proc/self/status")
+// procStatus reads fields given in kB from /proc/PROC/status (PROC a PID,
+// or "self"), in bytes.
+func procStatus(proc string, fields ...string) (map[string]int64, error) {
+	b, err := os.ReadFile("/proc/" + proc + "/status")
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
+	out := map[string]int64{}
 	for _, l := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
-			return strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+		name, v, ok := strings.Cut(l, ":")
+		if !ok || !slices.Contains(fields, name) {
+			continue
 		}
+		kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("/proc/%s/status: %s: %w", proc, name, err)
+		}
+		out[name] = kb << 10
 	}
-	return 0, fmt.Errorf("no VmHWM in /proc/self/status")
+	if len(out) != len(fields) {
+		return nil, fmt.Errorf("/proc/%s/status: want %v, found %v", proc, fields, out)
+	}
+	return out, nil
 }
