@@ -107,7 +107,11 @@ func liveCmd(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "flowaudit live: %s\n", e)
 	}
 	if memBounded {
-		fmt.Fprintf(stderr, "flowaudit live: memory held near %d MiB (--max-flows %d; GOMEMLIMIT overrides), the capture rings besides\n", memLimit>>20, *maxFlows)
+		from := fmt.Sprintf("--max-flows %d; GOMEMLIMIT overrides", *maxFlows)
+		if os.Getenv("GOMEMLIMIT") != "" {
+			from = "GOMEMLIMIT"
+		}
+		fmt.Fprintf(stderr, "flowaudit live: memory held near %d MiB (%s), the program and capture rings besides\n", memLimit>>20, from)
 	}
 	fmt.Fprintf(stderr, "flowaudit live: capturing on %v with the %s engine (%s)\n", st.Ifaces, st.Engine, st.Mode)
 
