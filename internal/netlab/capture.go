@@ -107,9 +107,7 @@ func (c *Capture) Stop() string {
 		return c.Path
 	}
 	c.stopped = true
-	// Let packets already on the wire reach tcpdump: with --immediate-mode
-	// they are delivered at once, a few milliseconds suffice.
-	time.Sleep(30 * time.Millisecond)
+	c.settle()
 	c.proc.Signal(syscall.SIGINT)
 	// tcpdump breaks its loop, writes out what it holds, prints its counts
 	// and exits 0.
@@ -134,6 +132,48 @@ func (c *Capture) Stop() string {
 		t.Errorf("netlab: tcpdump in %s on %s dropped %d packets", c.NS, c.Iface, c.Dropped)
 	}
 	return c.Path
+}
+
+// infoRE is the line tcpdump prints when asked for its counts (SIGUSR1).
+var infoRE = regexp.MustCompile(`(\d+) packets? captured, (\d+) packets? received by filter`)
+
+// settle lets packets already on the wire reach the file before the
+// capture stops: tcpdump stops at SIGINT without reading what its ring
+// still holds. It asks tcpdump for its counts (SIGUSR1) until neither
+// count moved since the last ask, 20 ms earlier, a while tcpdump was
+// running (it answered): no packet came and none waits in its ring. The
+// counts need not be equal: libpcap counts as received the packets a
+// direction (-Q) leaves out. A fixed pause (30 ms) was not enough on a
+// busy machine: a forwarded packet was missing its second copy, received
+// by the filter but not captured.
+func (c *Capture) settle() {
+	t := c.lab.t
+	t.Helper()
+	prev := [2]int{-1, -1}
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+		n := len(infoRE.FindAllString(c.proc.Output(), -1))
+		c.proc.Signal(syscall.SIGUSR1)
+		var last []string
+		for wait := time.Now().Add(time.Second); time.Now().Before(wait) && !c.proc.Exited(); time.Sleep(2 * time.Millisecond) {
+			if m := infoRE.FindAllStringSubmatch(c.proc.Output(), -1); len(m) > n {
+				last = m[len(m)-1]
+				break
+			}
+		}
+		if last == nil {
+			t.Logf("netlab: tcpdump in %s on %s did not give its counts:\n%s", c.NS, c.Iface, c.proc.Output())
+			return
+		}
+		var now [2]int
+		now[0], _ = strconv.Atoi(last[1])
+		now[1], _ = strconv.Atoi(last[2])
+		if now == prev {
+			return
+		}
+		prev = now
+	}
+	t.Logf("netlab: tcpdump in %s on %s still busy after 5 s", c.NS, c.Iface)
 }
 
 // Output returns tcpdump's messages.
