@@ -185,10 +185,16 @@ func New(t testing.TB, opts Options) *Lab {
 	}
 	// Per-namespace settings, before the interfaces exist so that their
 	// defaults apply: no DAD (addresses usable at once), no router
-	// solicitations, no ICMP rate limit (every rejected probe gets its error).
+	// solicitations, no ICMP rate limit (every rejected probe gets its
+	// error). Ephemeral ports stop below 50000: the audit tells a flow's
+	// sides apart by their ports when the capture missed its start (a
+	// documented port is the server's), and a client that drew one of
+	// Lync's documented 50000-50059 was taken for the server (CI: an
+	// oth-midstream run, client port 50044).
 	sysctl := map[string]string{}
 	for _, r := range roles {
 		script := `set -e
+echo 32768 49999 > /proc/sys/net/ipv4/ip_local_port_range
 echo 0 > /proc/sys/net/ipv6/conf/default/accept_dad
 echo 0 > /proc/sys/net/ipv6/conf/all/accept_dad
 echo 0 > /proc/sys/net/ipv6/conf/default/router_solicitations

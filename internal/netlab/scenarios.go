@@ -600,11 +600,7 @@ func Scenarios() []Scenario {
 			Needs: []string{"socat"},
 			Run: func(l *Lab) Result {
 				l.TCPEcho(Server, 7006)
-				// A fixed client port: a midstream flow's responder is told
-				// by its port (a documented one, else the lower), and an
-				// ephemeral port may be a documented one (Lync's
-				// 50000-50059): the audit then took the client for the server.
-				pr := l.Start(Client, "socat echo client", "socat", "-", tcpAddr(serverV4, 7006, "sourceport=61006"))
+				pr := l.Start(Client, "socat echo client", "socat", "-", tcpAddr(serverV4, 7006))
 				l.WaitSockets(Client, 5*time.Second, "an established connection", func(s []Socket) bool { return Count(s, "tcp", "ESTABLISHED", 0, 7006) == 1 })
 				c := l.Capture(Client, Eth)
 				fmt.Fprintln(pr.Stdin(), "hello")
