@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -50,7 +51,7 @@ func TestLiveMemoryHeldByFlowLimit(t *testing.T) {
 			if out, err := lab.RunTimeout(netlab.Client, 2*time.Minute, "tcpreplay", "-q", "-i", "rp0", "--pps=100000", file); err != nil {
 				t.Fatalf("tcpreplay: %v\n%s", err, out)
 			}
-			time.Sleep(time.Second) // the last packets classified, a summary more
+			caughtUp(t, lr)
 			st, err := procStatus(strconv.Itoa(lr.proc.Cmd.Process.Pid), "VmHWM", "RssFile")
 			if err != nil {
 				t.Fatal(err)
@@ -71,3 +72,27 @@ func TestLiveMemoryHeldByFlowLimit(t *testing.T) {
 }
 
 func mib(b int64) float64 { return float64(b) / (1 << 20) }
+
+// summaryRE is the start of a live summary line (--report-every).
+var summaryRE = regexp.MustCompile(`flowaudit live: [0-9:]+: (\d+) connections`)
+
+// caughtUp waits, once the replay has ended, until two new summaries in a
+// row, a second apart, count the same connections: the engine has
+// classified what was handed to it (on a busy machine it may still be
+// catching up seconds after the replay).
+func caughtUp(t *testing.T, lr *liveRun) {
+	t.Helper()
+	before := len(summaryRE.FindAllString(lr.proc.Output(), -1))
+	last, prev := "", ""
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		m := summaryRE.FindAllStringSubmatch(lr.proc.Output(), -1)
+		if len(m) < before+2 {
+			continue
+		}
+		last, prev = m[len(m)-1][1], m[len(m)-2][1]
+		if last == prev {
+			return
+		}
+	}
+	t.Fatalf("the live engine still counts new connections after 30 s (last summaries: %s, %s)", prev, last)
+}
