@@ -140,8 +140,8 @@ var infoRE = regexp.MustCompile(`(\d+) packets? captured, (\d+) packets? receive
 // settle lets packets already on the wire reach the file before the
 // capture stops: tcpdump stops at SIGINT without reading what its ring
 // still holds. It asks tcpdump for its counts (SIGUSR1) until neither
-// count moved since the last ask, 20 ms earlier, a while tcpdump was
-// running (it answered): no packet came and none waits in its ring. The
+// count moved between two asks 20 ms apart, tcpdump running all the while
+// (it answered both): no packet came and none waits in its ring. The
 // counts need not be equal: libpcap counts as received the packets a
 // direction (-Q) leaves out. A fixed pause (30 ms) was not enough on a
 // busy machine: a forwarded packet was missing its second copy, received
