@@ -3,7 +3,7 @@ GO      ?= go
 PKGS    ?= ./...
 FUZZTIME ?= 10s
 
-.PHONY: build test vet unit fuzz bench generate check-generate demo clean
+.PHONY: build test vet unit fuzz bench pgo generate check-generate demo clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -o bin/flowaudit ./cmd/flowaudit
@@ -24,6 +24,11 @@ fuzz:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+# Rewrites cmd/flowaudit/default.pgo, the profile `go build` optimises flowaudit with, from
+# audits of the benchmark's gateway capture (scripts/pgo-profile --help). Commit the result.
+pgo:
+	./scripts/pgo-profile
 
 # Rebuilds generated files: the eBPF objects and their Go bindings
 # (bpf/, needs clang and libbpf-dev). The output is committed.
