@@ -3,6 +3,7 @@ package catalog
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -38,6 +39,10 @@ func FuzzHostPattern(f *testing.F) {
 	for _, s := range []string{"*.blob.core.windows.net", "snovap<region>.blob.core.windows.net", "<server name>.database.windows.net", "a.b", "x<a>y<b>z.c"} {
 		f.Add(s, "snovapwest.blob.core.windows.net")
 	}
+	// Several holes in a label, and one-label names for the differential check.
+	f.Add("p<a>m<b>s.example.com", "pxmmms")
+	f.Add("<a>ab<b>ab<c>", "xabababy")
+	f.Add("<a>0<b>0<c>0<d>x", "00000000x")
 	f.Fuzz(func(t *testing.T, pattern, name string) {
 		p, err := ParseHostPattern(pattern)
 		if err != nil {
@@ -47,5 +52,34 @@ func FuzzHostPattern(f *testing.F) {
 		if p.IsExact() && !p.Match(p.String()) {
 			t.Errorf("exact pattern %q does not match itself", p)
 		}
+		// Each label pattern against the name, as one label, agrees with
+		// trying every length of every hole (kept short: that is
+		// exponential in the holes).
+		if len(name) <= 24 {
+			for _, lp := range p.labels {
+				if got, want := lp.match(name), matchPartsEveryLength(lp.parts, name); got != want {
+					t.Errorf("label %q of %q: match(%q) = %v, trying every hole length: %v", lp.parts, p, name, got, want)
+				}
+			}
+		}
 	})
+}
+
+// matchPartsEveryLength is the plain definition matchParts must agree with:
+// the first part, then each hole of one or more characters tried at every
+// length, each part case-insensitively, nothing after the last part.
+func matchPartsEveryLength(parts []string, s string) bool {
+	if len(s) < len(parts[0]) || !strings.EqualFold(s[:len(parts[0])], parts[0]) {
+		return false
+	}
+	s = s[len(parts[0]):]
+	if len(parts) == 1 {
+		return s == ""
+	}
+	for n := 1; n <= len(s); n++ {
+		if matchPartsEveryLength(parts[1:], s[n:]) {
+			return true
+		}
+	}
+	return false
 }
