@@ -153,6 +153,9 @@ struct pkt {
 #define ETH_P_8021Q 0x8100
 #define ETH_P_8021AD 0x88A8
 #define ETH_P_QINQ 0x9100
+#define ETH_P_MPLS_UC 0x8847
+#define ETH_P_MPLS_MC 0x8848
+#define MPLS_MAX_LABELS 8
 
 /* parse returns 1 for an IP packet with its flow found, 0 for not IP, -1
  * for an IP packet cut short or inconsistent. */
@@ -174,6 +177,33 @@ static __always_inline int parse(struct __sk_buff *skb, struct pkt *p)
 			return 0;
 		proto = (b[0] << 8) | b[1];
 		off += 4;
+	}
+	/* An MPLS label stack: four bytes a label, the last with the
+	 * bottom-of-stack bit. It does not say what it carries: IP is told by
+	 * its first byte, as user space's decoder (classify/packet) does. A
+	 * deeper stack than this walks goes up as cut short, for user space to
+	 * decode. */
+	if (proto == ETH_P_MPLS_UC || proto == ETH_P_MPLS_MC) {
+		int bottom = 0;
+		for (int i = 0; i < MPLS_MAX_LABELS; i++) {
+			if (bpf_skb_load_bytes(skb, off, b, 4) < 0)
+				return -1;
+			off += 4;
+			if (b[2] & 1) {
+				bottom = 1;
+				break;
+			}
+		}
+		if (!bottom)
+			return -1;
+		if (bpf_skb_load_bytes(skb, off, b, 1) < 0)
+			return -1;
+		if (b[0] >= 0x45 && b[0] <= 0x4f)
+			proto = ETH_P_IP;
+		else if ((b[0] >> 4) == 6)
+			proto = ETH_P_IPV6;
+		else
+			return 0;
 	}
 	p->l3 = off;
 	if (proto == ETH_P_IP) {

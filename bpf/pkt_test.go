@@ -20,6 +20,20 @@ func ether(typ uint16, payload []byte, vlans ...uint16) []byte {
 	return append(b, payload...)
 }
 
+// mpls puts n MPLS labels before payload, the last with the
+// bottom-of-stack bit unless open.
+func mpls(n int, open bool, payload []byte) []byte {
+	var b []byte
+	for i := range n {
+		v := uint32(16+i)<<12 | 64 // label, TTL 64
+		if i == n-1 && !open {
+			v |= 0x100
+		}
+		b = be.AppendUint32(b, v)
+	}
+	return append(b, payload...)
+}
+
 // ipv4 builds an IPv4 packet; frag is the flags+offset field.
 func ipv4(src, dst string, proto uint8, frag uint16, payload []byte) []byte {
 	b := make([]byte, 20, 20+len(payload))

@@ -82,6 +82,21 @@ func qinqIPv4UDP(t testing.TB, outer layers.EthernetType) []byte {
 		ip4(layers.IPProtocolUDP), &layers.UDP{SrcPort: 123, DstPort: 123}, payload(3))
 }
 
+// mplsIPv4TCP: Ethernet / MPLS (one label) / the IPv4 TCP packet of
+// ethIPv4TCP.
+func mplsIPv4TCP(t testing.TB) []byte {
+	return build(t, eth(layers.EthernetTypeMPLSUnicast), &layers.MPLS{Label: 16, StackBottom: true, TTL: 63},
+		gopacket.Payload(ethIPv4TCP(t)[14:]))
+}
+
+// vlanMPLSIPv6UDP: Ethernet / 802.1Q / MPLS multicast (two labels) / the
+// IPv6 UDP packet of vlanIPv6UDP.
+func vlanMPLSIPv6UDP(t testing.TB) []byte {
+	return build(t, eth(layers.EthernetTypeDot1Q), &layers.Dot1Q{VLANIdentifier: 42, Type: layers.EthernetTypeMPLSMulticast},
+		&layers.MPLS{Label: 1000, TTL: 64}, &layers.MPLS{Label: 2000, StackBottom: true, TTL: 64},
+		gopacket.Payload(vlanIPv6UDP(t)[18:]))
+}
+
 // ipv6ExtUDP: IPv6 / destination options / fragment header (atomic) / UDP.
 func ipv6ExtUDP(t testing.TB) []byte {
 	return build(t, ip6(layers.IPProtocolIPv6Destination),
@@ -237,6 +252,9 @@ func builtCorpus(t testing.TB) []builtPacket {
 		{"eth/vlan/ipv6/udp", LinkTypeEthernet, vlanIPv6UDP(t)},
 		{"eth/802.1ad/802.1q/ipv4/udp", LinkTypeEthernet, qinqIPv4UDP(t, layers.EthernetTypeQinQ)},
 		{"eth/0x9100/802.1q/ipv4/udp", LinkTypeEthernet, qinqIPv4UDP(t, etherTypeQinQ)},
+		{"eth/mpls/ipv4-options/tcp", LinkTypeEthernet, mplsIPv4TCP(t)},
+		{"eth/vlan/mpls-2/ipv6/udp", LinkTypeEthernet, vlanMPLSIPv6UDP(t)},
+		{"sll/mpls/ipv4/tcp", LinkTypeLinuxSLL, sll(0x8847, 4, mplsIPv4TCP(t)[14:])},
 		{"raw/ipv6-destopts-frag/udp", LinkTypeRaw, ipv6ExtUDP(t)},
 		{"eth/ipv4/icmp-port-unreachable", LinkTypeEthernet, icmpPortUnreachable(t)},
 		{"ipv4/icmp-time-exceeded-tcp", LinkTypeIPv4, icmpTimeExceededTCP(t)},

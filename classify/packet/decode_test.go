@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 )
 
@@ -38,6 +39,19 @@ func wantFor(name string) Parsed {
 		return w
 	case "eth/802.1ad/802.1q/ipv4/udp", "eth/0x9100/802.1q/ipv4/udp":
 		return Parsed{VLANs: 2, EtherType: 0x0800, IPVersion: 4, Src: a4, Dst: b4, TTL: 61, IPID: 0x1234, IPLen: 31, Proto: 17, SrcPort: 123, DstPort: 123, PayloadLen: 3}
+	case "eth/mpls/ipv4-options/tcp":
+		w := tcp4Want()
+		w.EtherType = 0x8847
+		return w
+	case "eth/vlan/mpls-2/ipv6/udp":
+		w := udp6Want()
+		w.VLANs, w.EtherType = 1, 0x8848
+		return w
+	case "sll/mpls/ipv4/tcp":
+		w := tcp4Want()
+		w.EtherType = 0x8847
+		w.IfaceHint = 1<<31 | uint32(PacketOutgoing)
+		return w
 	case "raw/ipv6-destopts-frag/udp":
 		// An atomic fragment (offset 0, no more fragments) is not part of a
 		// fragmented datagram, but its identification is kept.
@@ -178,6 +192,10 @@ func TestNotIP(t *testing.T) {
 		{"lldp in vlan", LinkTypeEthernet, build(t, eth(layers.EthernetTypeDot1Q), &layers.Dot1Q{Type: 0x88cc}, payload(20)), 0x88cc},
 		{"stp over llc", LinkTypeEthernet, stp, 38},
 		{"cdp over snap", LinkTypeEthernet, cdp, 30},
+		{"mpls pseudowire", LinkTypeEthernet, build(t, eth(layers.EthernetTypeMPLSUnicast), &layers.MPLS{Label: 20, StackBottom: true, TTL: 64},
+			gopacket.Payload(append([]byte{0, 0, 0, 0}, ethIPv4TCP(t)...))), 0x8847},
+		{"mpls ipv4 header length 4", LinkTypeEthernet, build(t, eth(layers.EthernetTypeMPLSUnicast), &layers.MPLS{Label: 20, StackBottom: true, TTL: 64},
+			gopacket.Payload(append([]byte{0x44}, raw4[1:]...))), 0x8847},
 		{"sll arp", LinkTypeLinuxSLL, sll(0x0806, 0, payload(28)), 0x0806},
 		{"sll can", LinkTypeLinuxSLL, sll(0x000c, 0, payload(16)), 0x000c},
 		{"sll2 arp", LinkTypeLinuxSLL2, sll2(0x0806, 2, 4, payload(28)), 0x0806},
@@ -210,6 +228,19 @@ func TestLLCSNAP(t *testing.T) {
 	}
 	if p.Src != a4 || p.SrcPort != 1 || p.DstPort != 2 || p.PayloadLen != 2 || len(p.Payload) != 2 || p.EtherType != 0x0800 {
 		t.Errorf("got %+v", p)
+	}
+
+	// The same packet under an MPLS label, in a SNAP frame.
+	frame = append([]byte(nil), build(t, eth(0))[:12]...)
+	frame = binary.BigEndian.AppendUint16(frame, uint16(8+4+len(ip)))
+	frame = append(frame, 0xaa, 0xaa, 0x03, 0, 0, 0, 0x88, 0x47, 0, 0x01, 0x01, 0x40)
+	frame = append(frame, ip...)
+	frame = append(frame, make([]byte, 60-len(frame))...)
+	if st := p.Decode(LinkTypeEthernet, frame); st != OK {
+		t.Fatalf("mpls: status %v", st)
+	}
+	if p.Src != a4 || p.SrcPort != 1 || p.DstPort != 2 || p.PayloadLen != 2 || p.EtherType != 0x8847 {
+		t.Errorf("mpls: got %+v", p)
 	}
 }
 

@@ -7,6 +7,8 @@ const (
 	etherTypeDot1Q  = 0x8100 // 802.1Q customer tag
 	etherTypeDot1AD = 0x88a8 // 802.1ad service tag (QinQ outer tag)
 	etherTypeQinQ   = 0x9100 // pre-standard QinQ outer tag, still used by some switches
+	etherTypeMPLS   = 0x8847 // MPLS unicast label stack
+	etherTypeMPLSMC = 0x8848 // MPLS multicast label stack
 	maxEtherLength  = 1500   // ethertype values up to this are 802.3 lengths
 )
 
@@ -39,6 +41,8 @@ func (p *Parsed) etherPayload(et uint16, data []byte) ([]byte, netKind, Status) 
 			et = be16(data[2:])
 			data = data[4:]
 			continue
+		case etherTypeMPLS, etherTypeMPLSMC:
+			return decodeMPLS(data)
 		}
 		if et <= maxEtherLength {
 			// 802.3: the field is the LLC frame length; bytes past it are padding.
@@ -75,6 +79,40 @@ func (p *Parsed) decodeLLC(data []byte) ([]byte, netKind, Status) {
 	case etherTypeIPv6:
 		p.EtherType = et
 		return data[8:], netIPv6, OK
+	case etherTypeMPLS, etherTypeMPLSMC:
+		p.EtherType = et
+		return decodeMPLS(data[8:])
+	}
+	return nil, 0, NotIP
+}
+
+// decodeMPLS walks an MPLS label stack (RFC 3032: four bytes a label, the
+// last one with the bottom-of-stack bit) on a provider's link. The stack
+// does not say what it carries, so what follows is taken as IP when its
+// first byte reads as an IP header's, as Wireshark, Zeek and gopacket do:
+// 0x45-0x4f (IPv4 with a valid header length), 0x6x (IPv6). Anything else
+// is not IP: a pseudowire's control word (a first nibble of 0) and the
+// Ethernet frame it carries are not followed. The loop consumes four bytes
+// a label, so it ends on any input.
+func decodeMPLS(data []byte) ([]byte, netKind, Status) {
+	for {
+		if len(data) < 4 {
+			return nil, 0, Truncated
+		}
+		bottom := data[2]&1 != 0
+		data = data[4:]
+		if bottom {
+			break
+		}
+	}
+	if len(data) == 0 {
+		return nil, 0, Truncated
+	}
+	switch b := data[0]; {
+	case b >= 0x45 && b <= 0x4f:
+		return data, netIPv4, OK
+	case b>>4 == 6:
+		return data, netIPv6, OK
 	}
 	return nil, 0, NotIP
 }

@@ -142,7 +142,7 @@ type Parsed struct {
 	// Link layer
 	IfaceHint uint32 // see the IfaceHint layout above; 0 when the link layer says nothing
 	VLANs     uint8  // number of 802.1Q / 802.1ad / 0x9100 tags passed (saturates at 255)
-	EtherType uint16 // ethertype after the VLAN tags (Ethernet, SLL, SLL2); values <= 1500 are 802.3 lengths; 0 for other link types
+	EtherType uint16 // ethertype after the VLAN tags (Ethernet, SLL, SLL2), 0x8847/0x8848 for IP under MPLS labels; values <= 1500 are 802.3 lengths; 0 for other link types
 
 	// Network layer
 	IPVersion     uint8 // 4 or 6; 0 when not IP
