@@ -242,6 +242,23 @@ func TestLLCSNAP(t *testing.T) {
 	if p.Src != a4 || p.SrcPort != 1 || p.DstPort != 2 || p.PayloadLen != 2 || p.EtherType != 0x8847 {
 		t.Errorf("mpls: got %+v", p)
 	}
+
+	// Under a VLAN tag, in a SNAP frame (gopacket follows it too).
+	frame = append([]byte(nil), build(t, eth(0))[:12]...)
+	frame = binary.BigEndian.AppendUint16(frame, uint16(8+4+len(ip)))
+	frame = append(frame, 0xaa, 0xaa, 0x03, 0, 0, 0, 0x81, 0x00, 0, 5, 0x08, 0x00)
+	frame = append(frame, ip...)
+	frame = append(frame, make([]byte, 60-len(frame))...)
+	if st := p.Decode(LinkTypeEthernet, frame); st != OK {
+		t.Fatalf("vlan: status %v", st)
+	}
+	if p.Src != a4 || p.SrcPort != 1 || p.DstPort != 2 || p.VLANs != 1 || p.EtherType != 0x0800 {
+		t.Errorf("vlan: got %+v", p)
+	}
+	var c diffCounts
+	if msg := compareGopacket(&p, OK, gopacketDecode(LinkTypeEthernet, frame), &c); msg != "" || c.compared != 1 {
+		t.Errorf("vlan: gopacket: %q (%d compared)", msg, c.compared)
+	}
 }
 
 func TestEthernetPaddingExcluded(t *testing.T) {

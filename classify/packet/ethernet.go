@@ -72,18 +72,13 @@ func (p *Parsed) decodeLLC(data []byte) ([]byte, netKind, Status) {
 	if data[3] != 0 || data[4] != 0 || (data[5] != 0 && data[5] != 0xf8) {
 		return nil, 0, NotIP
 	}
-	switch et := be16(data[6:]); et {
-	case etherTypeIPv4:
-		p.EtherType = et
-		return data[8:], netIPv4, OK
-	case etherTypeIPv6:
-		p.EtherType = et
-		return data[8:], netIPv6, OK
-	case etherTypeMPLS, etherTypeMPLSMC:
-		p.EtherType = et
-		return decodeMPLS(data[8:])
+	et := be16(data[6:])
+	if et <= maxEtherLength {
+		return nil, 0, NotIP
 	}
-	return nil, 0, NotIP
+	// The ethertype is followed as in an Ethernet II frame: IP, VLAN tags,
+	// MPLS labels.
+	return p.etherPayload(et, data[8:])
 }
 
 // decodeMPLS walks an MPLS label stack (RFC 3032: four bytes a label, the
