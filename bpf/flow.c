@@ -155,6 +155,7 @@ struct pkt {
 #define ETH_P_QINQ 0x9100
 #define ETH_P_MPLS_UC 0x8847
 #define ETH_P_MPLS_MC 0x8848
+#define ETH_P_PPP_SES 0x8864
 #define MPLS_MAX_LABELS 8
 
 /* parse returns 1 for an IP packet with its flow found, 0 for not IP, -1
@@ -177,6 +178,33 @@ static __always_inline int parse(struct __sk_buff *skb, struct pkt *p)
 			return 0;
 		proto = (b[0] << 8) | b[1];
 		off += 4;
+	}
+	/* A PPPoE session frame (RFC 2516): six bytes of PPPoE, then PPP: the
+	 * HDLC address and control bytes when present, and a protocol of one
+	 * byte (compressed: its low bit set) or two, as user space's decoder
+	 * reads it. */
+	if (proto == ETH_P_PPP_SES) {
+		if (bpf_skb_load_bytes(skb, off + 6, b, 4) < 0)
+			return -1;
+		__u32 i = 0;
+		__u16 pp;
+		if (b[0] == 0xff && b[1] == 0x03)
+			i = 2;
+		if (b[i] & 1) {
+			pp = b[i];
+			off += 6 + i + 1;
+		} else {
+			pp = (b[i] << 8) | b[i + 1];
+			off += 6 + i + 2;
+		}
+		if (pp == 0x0021)
+			proto = ETH_P_IP;
+		else if (pp == 0x0057)
+			proto = ETH_P_IPV6;
+		else if (pp == 0x0281 || pp == 0x0283)
+			proto = ETH_P_MPLS_UC;
+		else
+			return 0;
 	}
 	/* An MPLS label stack: four bytes a label, the last with the
 	 * bottom-of-stack bit. It does not say what it carries: IP is told by

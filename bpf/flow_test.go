@@ -213,6 +213,22 @@ func TestParseAndRecords(t *testing.T) {
 		{"mpls-stack-cut", ether(0x8847, mpls(2, true, nil)), nil, Config{}, func() want {
 			return want{records: 1, why: WhyOther, stat: StatMalformed}
 		}},
+		{"pppoe-ipv4-tcp", ether(0x8864, pppoe([]byte{0x00, 0x21}, ipv4(c4, s4, 6, 0x4000, tcp(40000, 443, 1, syn, nil)))), nil, Config{}, func() want {
+			kk, d := k(c4, 40000, s4, 443, 6)
+			return want{flow: true, key: kk, dir: d, pkts: 1, bytes: 40, flags: syn, records: 1, why: WhyNew | WhyFirst | WhyCtrl}
+		}},
+		// The HDLC address and control bytes, a compressed protocol.
+		{"vlan-pppoe-ff03-pfc-ipv6-udp", ether(0x8864, pppoe([]byte{0xff, 0x03, 0x57}, ipv6(c6, s6, 17, udp(1000, 2000, bytesOf(10)))), 7), nil, Config{}, func() want {
+			kk, d := k(c6, 1000, s6, 2000, 17)
+			return want{flow: true, key: kk, dir: d, pkts: 1, bytes: 40 + 18, records: 1, why: WhyNew | WhyFirst}
+		}},
+		{"pppoe-mpls-ipv4-tcp", ether(0x8864, pppoe([]byte{0x02, 0x81}, mpls(1, false, ipv4(c4, s4, 6, 0x4000, tcp(40000, 443, 1, syn, nil))))), nil, Config{}, func() want {
+			kk, d := k(c4, 40000, s4, 443, 6)
+			return want{flow: true, key: kk, dir: d, pkts: 1, bytes: 40, flags: syn, records: 1, why: WhyNew | WhyFirst | WhyCtrl}
+		}},
+		{"pppoe-lcp", ether(0x8864, pppoe([]byte{0xc0, 0x21}, bytesOf(14))), nil, Config{}, func() want {
+			return want{noRecords: true, stat: StatNotIP}
+		}},
 		{"ipv6-ext-headers-tcp", ether(0x86dd, ipv6(c6, s6, 0, ext6(60, 1, ext6(43, 0, frag6(6, 0, true, tcp(40001, 8443, 7, syn, nil)))))), nil, Config{}, func() want {
 			kk, d := k(c6, 40001, s6, 8443, 6)
 			return want{flow: true, key: kk, dir: d, pkts: 1, bytes: 40 + 16 + 8 + 8 + 20, flags: syn, records: 1, why: WhyNew | WhyFirst | WhyCtrl}

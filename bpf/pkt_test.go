@@ -34,6 +34,14 @@ func mpls(n int, open bool, payload []byte) []byte {
 	return append(b, payload...)
 }
 
+// pppoe puts a PPP frame with protocol proto (ppp: its bytes) in a PPPoE
+// session frame.
+func pppoe(ppp []byte, payload []byte) []byte {
+	b := []byte{0x11, 0, 0x12, 0x34}
+	b = be.AppendUint16(b, uint16(len(ppp)+len(payload)))
+	return append(append(b, ppp...), payload...)
+}
+
 // ipv4 builds an IPv4 packet; frag is the flags+offset field.
 func ipv4(src, dst string, proto uint8, frag uint16, payload []byte) []byte {
 	b := make([]byte, 20, 20+len(payload))

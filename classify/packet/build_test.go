@@ -97,6 +97,23 @@ func vlanMPLSIPv6UDP(t testing.TB) []byte {
 		gopacket.Payload(vlanIPv6UDP(t)[18:]))
 }
 
+// pppoeIPv4TCP: Ethernet / PPPoE session / PPP / the IPv4 TCP packet of
+// ethIPv4TCP.
+func pppoeIPv4TCP(t testing.TB) []byte {
+	return build(t, eth(layers.EthernetTypePPPoESession), &layers.PPPoE{Version: 1, Type: 1, Code: layers.PPPoECodeSession, SessionId: 0x1234},
+		&layers.PPP{PPPType: layers.PPPTypeIPv4}, gopacket.Payload(ethIPv4TCP(t)[14:]))
+}
+
+// vlanPPPoEIPv6UDP: Ethernet / 802.1Q / PPPoE session / PPP with its
+// address and control bytes and a compressed (one-byte) protocol / the
+// IPv6 UDP packet of vlanIPv6UDP, then Ethernet padding beyond the PPPoE
+// length.
+func vlanPPPoEIPv6UDP(t testing.TB) []byte {
+	ppp := append([]byte{0xff, 0x03, 0x57}, vlanIPv6UDP(t)[18:]...)
+	return append(build(t, eth(layers.EthernetTypeDot1Q), &layers.Dot1Q{VLANIdentifier: 42, Type: layers.EthernetTypePPPoESession},
+		&layers.PPPoE{Version: 1, Type: 1, Code: layers.PPPoECodeSession, SessionId: 0x1234}, gopacket.Payload(ppp)), 0, 0, 0, 0)
+}
+
 // ipv6ExtUDP: IPv6 / destination options / fragment header (atomic) / UDP.
 func ipv6ExtUDP(t testing.TB) []byte {
 	return build(t, ip6(layers.IPProtocolIPv6Destination),
@@ -255,6 +272,8 @@ func builtCorpus(t testing.TB) []builtPacket {
 		{"eth/mpls/ipv4-options/tcp", LinkTypeEthernet, mplsIPv4TCP(t)},
 		{"eth/vlan/mpls-2/ipv6/udp", LinkTypeEthernet, vlanMPLSIPv6UDP(t)},
 		{"sll/mpls/ipv4/tcp", LinkTypeLinuxSLL, sll(0x8847, 4, mplsIPv4TCP(t)[14:])},
+		{"eth/pppoe/ipv4-options/tcp", LinkTypeEthernet, pppoeIPv4TCP(t)},
+		{"eth/vlan/pppoe/ppp-ff03-pfc/ipv6/udp", LinkTypeEthernet, vlanPPPoEIPv6UDP(t)},
 		{"raw/ipv6-destopts-frag/udp", LinkTypeRaw, ipv6ExtUDP(t)},
 		{"eth/ipv4/icmp-port-unreachable", LinkTypeEthernet, icmpPortUnreachable(t)},
 		{"ipv4/icmp-time-exceeded-tcp", LinkTypeIPv4, icmpTimeExceededTCP(t)},

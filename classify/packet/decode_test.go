@@ -52,6 +52,14 @@ func wantFor(name string) Parsed {
 		w.EtherType = 0x8847
 		w.IfaceHint = 1<<31 | uint32(PacketOutgoing)
 		return w
+	case "eth/pppoe/ipv4-options/tcp":
+		w := tcp4Want()
+		w.EtherType = 0x8864
+		return w
+	case "eth/vlan/pppoe/ppp-ff03-pfc/ipv6/udp":
+		w := udp6Want()
+		w.VLANs, w.EtherType = 1, 0x8864
+		return w
 	case "raw/ipv6-destopts-frag/udp":
 		// An atomic fragment (offset 0, no more fragments) is not part of a
 		// fragmented datagram, but its identification is kept.
@@ -196,6 +204,9 @@ func TestNotIP(t *testing.T) {
 			gopacket.Payload(append([]byte{0, 0, 0, 0}, ethIPv4TCP(t)...))), 0x8847},
 		{"mpls ipv4 header length 4", LinkTypeEthernet, build(t, eth(layers.EthernetTypeMPLSUnicast), &layers.MPLS{Label: 20, StackBottom: true, TTL: 64},
 			gopacket.Payload(append([]byte{0x44}, raw4[1:]...))), 0x8847},
+		{"pppoe discovery", LinkTypeEthernet, build(t, eth(layers.EthernetTypePPPoEDiscovery), &layers.PPPoE{Version: 1, Type: 1, Code: layers.PPPoECodePADI}, payload(4)), 0x8863},
+		{"pppoe lcp", LinkTypeEthernet, build(t, eth(layers.EthernetTypePPPoESession), &layers.PPPoE{Version: 1, Type: 1, SessionId: 1},
+			&layers.PPP{PPPType: 0xc021}, payload(14)), 0x8864},
 		{"sll arp", LinkTypeLinuxSLL, sll(0x0806, 0, payload(28)), 0x0806},
 		{"sll can", LinkTypeLinuxSLL, sll(0x000c, 0, payload(16)), 0x000c},
 		{"sll2 arp", LinkTypeLinuxSLL2, sll2(0x0806, 2, 4, payload(28)), 0x0806},

@@ -9,6 +9,7 @@ const (
 	etherTypeQinQ   = 0x9100 // pre-standard QinQ outer tag, still used by some switches
 	etherTypeMPLS   = 0x8847 // MPLS unicast label stack
 	etherTypeMPLSMC = 0x8848 // MPLS multicast label stack
+	etherTypePPPoE  = 0x8864 // PPPoE session stage: PPP frames over Ethernet (DSL and fibre uplinks)
 	maxEtherLength  = 1500   // ethertype values up to this are 802.3 lengths
 )
 
@@ -43,6 +44,8 @@ func (p *Parsed) etherPayload(et uint16, data []byte) ([]byte, netKind, Status) 
 			continue
 		case etherTypeMPLS, etherTypeMPLSMC:
 			return decodeMPLS(data)
+		case etherTypePPPoE:
+			return decodePPPoE(data)
 		}
 		if et <= maxEtherLength {
 			// 802.3: the field is the LLC frame length; bytes past it are padding.
@@ -79,6 +82,66 @@ func (p *Parsed) decodeLLC(data []byte) ([]byte, netKind, Status) {
 	// The ethertype is followed as in an Ethernet II frame: IP, VLAN tags,
 	// MPLS labels.
 	return p.etherPayload(et, data[8:])
+}
+
+// decodePPPoE handles a PPPoE session frame (RFC 2516): version and type
+// (1), code (1), session (2), length (2), then a PPP frame of that length
+// (the rest is Ethernet padding). Its code is not checked, as gopacket and
+// Wireshark do not: the ethertype is the session stage's alone.
+func decodePPPoE(data []byte) ([]byte, netKind, Status) {
+	if len(data) < 6 {
+		return nil, 0, Truncated
+	}
+	if n := 6 + int(be16(data[4:])); n < len(data) {
+		data = data[:n]
+	}
+	return decodePPP(data[6:])
+}
+
+// PPP protocol numbers Decode follows.
+const (
+	pppIPv4          = 0x0021
+	pppIPv6          = 0x0057
+	pppMPLS          = 0x0281
+	pppMPLSMulticast = 0x0283
+)
+
+// decodePPP handles a PPP frame (RFC 1661): the HDLC address and control
+// bytes (ff 03) when present, then the protocol, one byte when its low bit
+// says the field was compressed (RFC 1661 6.5), else two.
+func decodePPP(data []byte) ([]byte, netKind, Status) {
+	if len(data) >= 1 && data[0] == 0xff {
+		if len(data) < 2 {
+			return nil, 0, Truncated
+		}
+		if data[1] == 0x03 {
+			data = data[2:]
+		}
+	}
+	if len(data) < 1 {
+		return nil, 0, Truncated
+	}
+	var proto uint16
+	if data[0]&1 != 0 {
+		proto, data = uint16(data[0]), data[1:]
+	} else {
+		if len(data) < 2 {
+			return nil, 0, Truncated
+		}
+		if data[1]&1 == 0 {
+			return nil, 0, Malformed // the last byte of a protocol number is odd
+		}
+		proto, data = be16(data), data[2:]
+	}
+	switch proto {
+	case pppIPv4:
+		return data, netIPv4, OK
+	case pppIPv6:
+		return data, netIPv6, OK
+	case pppMPLS, pppMPLSMulticast:
+		return decodeMPLS(data)
+	}
+	return nil, 0, NotIP
 }
 
 // decodeMPLS walks an MPLS label stack (RFC 3032: four bytes a label, the
