@@ -156,6 +156,7 @@ struct pkt {
 #define ETH_P_MPLS_UC 0x8847
 #define ETH_P_MPLS_MC 0x8848
 #define ETH_P_PPP_SES 0x8864
+#define ETH_P_PPP 0x880B
 #define MPLS_MAX_LABELS 8
 
 /* parse returns 1 for an IP packet with its flow found, 0 for not IP, -1
@@ -179,12 +180,14 @@ static __always_inline int parse(struct __sk_buff *skb, struct pkt *p)
 		proto = (b[0] << 8) | b[1];
 		off += 4;
 	}
-	/* A PPPoE session frame (RFC 2516): six bytes of PPPoE, then PPP: the
-	 * HDLC address and control bytes when present, and a protocol of one
-	 * byte (compressed: its low bit set) or two, as user space's decoder
-	 * reads it. */
-	if (proto == ETH_P_PPP_SES) {
-		if (bpf_skb_load_bytes(skb, off + 6, b, 4) < 0)
+	/* A PPPoE session frame (RFC 2516: six bytes of PPPoE) or a bare one,
+	 * then PPP: the HDLC address and control bytes when present, and a
+	 * protocol of one byte (compressed: its low bit set) or two, as user
+	 * space's decoder reads it. */
+	if (proto == ETH_P_PPP_SES || proto == ETH_P_PPP) {
+		if (proto == ETH_P_PPP_SES)
+			off += 6;
+		if (bpf_skb_load_bytes(skb, off, b, 4) < 0)
 			return -1;
 		__u32 i = 0;
 		__u16 pp;
@@ -192,10 +195,10 @@ static __always_inline int parse(struct __sk_buff *skb, struct pkt *p)
 			i = 2;
 		if (b[i] & 1) {
 			pp = b[i];
-			off += 6 + i + 1;
+			off += i + 1;
 		} else {
 			pp = (b[i] << 8) | b[i + 1];
-			off += 6 + i + 2;
+			off += i + 2;
 		}
 		if (pp == 0x0021)
 			proto = ETH_P_IP;

@@ -226,6 +226,10 @@ func TestParseAndRecords(t *testing.T) {
 			kk, d := k(c4, 40000, s4, 443, 6)
 			return want{flow: true, key: kk, dir: d, pkts: 1, bytes: 40, flags: syn, records: 1, why: WhyNew | WhyFirst | WhyCtrl}
 		}},
+		{"ppp-ipv4-tcp", ether(0x880b, append([]byte{0x00, 0x21}, ipv4(c4, s4, 6, 0x4000, tcp(40000, 443, 1, syn, nil))...)), nil, Config{}, func() want {
+			kk, d := k(c4, 40000, s4, 443, 6)
+			return want{flow: true, key: kk, dir: d, pkts: 1, bytes: 40, flags: syn, records: 1, why: WhyNew | WhyFirst | WhyCtrl}
+		}},
 		{"pppoe-lcp", ether(0x8864, pppoe([]byte{0xc0, 0x21}, bytesOf(14))), nil, Config{}, func() want {
 			return want{noRecords: true, stat: StatNotIP}
 		}},

@@ -274,6 +274,7 @@ func builtCorpus(t testing.TB) []builtPacket {
 		{"sll/mpls/ipv4/tcp", LinkTypeLinuxSLL, sll(0x8847, 4, mplsIPv4TCP(t)[14:])},
 		{"eth/pppoe/ipv4-options/tcp", LinkTypeEthernet, pppoeIPv4TCP(t)},
 		{"eth/vlan/pppoe/ppp-ff03-pfc/ipv6/udp", LinkTypeEthernet, vlanPPPoEIPv6UDP(t)},
+		{"eth/ppp/ipv4-options/tcp", LinkTypeEthernet, build(t, eth(layers.EthernetTypePPP), &layers.PPP{PPPType: layers.PPPTypeIPv4}, gopacket.Payload(tcp4[14:]))},
 		{"raw/ipv6-destopts-frag/udp", LinkTypeRaw, ipv6ExtUDP(t)},
 		{"eth/ipv4/icmp-port-unreachable", LinkTypeEthernet, icmpPortUnreachable(t)},
 		{"ipv4/icmp-time-exceeded-tcp", LinkTypeIPv4, icmpTimeExceededTCP(t)},

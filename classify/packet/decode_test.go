@@ -56,6 +56,10 @@ func wantFor(name string) Parsed {
 		w := tcp4Want()
 		w.EtherType = 0x8864
 		return w
+	case "eth/ppp/ipv4-options/tcp":
+		w := tcp4Want()
+		w.EtherType = 0x880b
+		return w
 	case "eth/vlan/pppoe/ppp-ff03-pfc/ipv6/udp":
 		w := udp6Want()
 		w.VLANs, w.EtherType = 1, 0x8864

@@ -3,6 +3,9 @@ package packet
 import (
 	"os"
 	"testing"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
 )
 
 // sharedPcaps is the team's capture corpus, beside the repository. CI
@@ -107,7 +110,34 @@ func TestDifferentialBuilt(t *testing.T) {
 		}
 	}
 	t.Logf("built: %v", c)
-	if c.compared != 24 || c.quoted != 3 || c.fragments != 5 || c.explained != 1 {
-		t.Errorf("compared %d packets, %d quotes, %d fragments, %d by-design differences; want 24, 3, 5 and 1 (the 0x9100 tag)", c.compared, c.quoted, c.fragments, c.explained)
+	if c.compared != 25 || c.quoted != 3 || c.fragments != 5 || c.explained != 1 {
+		t.Errorf("compared %d packets, %d quotes, %d fragments, %d by-design differences; want 25, 3, 5 and 1 (the 0x9100 tag)", c.compared, c.quoted, c.fragments, c.explained)
+	}
+}
+
+// TestDifferentialExplained: frames where gopacket finds IP by a reading
+// Decode does not share are told apart, not failed: a PPPoE discovery
+// frame of code 0 (gopacket reads PPP in it), and the ethertypes of
+// bridged frames and ERSPAN straight after an Ethernet header (gopacket
+// reads another Ethernet frame).
+func TestDifferentialExplained(t *testing.T) {
+	ip := build(t, ip4(layers.IPProtocolUDP), &layers.UDP{SrcPort: 1, DstPort: 2}, payload(2))
+	inner := build(t, eth(layers.EthernetTypeIPv4), gopacket.Payload(ip))
+	erspan := append(make([]byte, 8), inner...)
+	erspan[0] = 0x10 // ERSPAN version 1 (type II)
+	frames := map[string][]byte{
+		"pppoe discovery code 0": build(t, eth(layers.EthernetTypePPPoEDiscovery), &layers.PPPoE{Version: 1, Type: 1, SessionId: 7},
+			&layers.PPP{PPPType: layers.PPPTypeIPv4}, gopacket.Payload(ip)),
+		"bridged frame": build(t, eth(layers.EthernetTypeTransparentEthernetBridging), gopacket.Payload(inner)),
+		"erspan":        build(t, eth(layers.EthernetTypeERSPAN), gopacket.Payload(erspan)),
+	}
+	for name, frame := range frames {
+		var p Parsed
+		var c diffCounts
+		st := p.Decode(LinkTypeEthernet, frame)
+		gp := gopacketDecode(LinkTypeEthernet, frame)
+		if msg := compareGopacket(&p, st, gp, &c); msg != "" || st != NotIP || c.explained != 1 {
+			t.Errorf("%s: %v, %q, %d explained; want not-ip, explained (gopacket: %v)", name, st, msg, c.explained, layerNames(gp.Layers()))
+		}
 	}
 }

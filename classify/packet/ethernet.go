@@ -10,6 +10,7 @@ const (
 	etherTypeMPLS   = 0x8847 // MPLS unicast label stack
 	etherTypeMPLSMC = 0x8848 // MPLS multicast label stack
 	etherTypePPPoE  = 0x8864 // PPPoE session stage: PPP frames over Ethernet (DSL and fibre uplinks)
+	etherTypePPP    = 0x880b // a PPP frame straight after the ethertype
 	maxEtherLength  = 1500   // ethertype values up to this are 802.3 lengths
 )
 
@@ -46,6 +47,8 @@ func (p *Parsed) etherPayload(et uint16, data []byte) ([]byte, netKind, Status) 
 			return decodeMPLS(data)
 		case etherTypePPPoE:
 			return decodePPPoE(data)
+		case etherTypePPP:
+			return decodePPP(data)
 		}
 		if et <= maxEtherLength {
 			// 802.3: the field is the LLC frame length; bytes past it are padding.
