@@ -27,6 +27,9 @@ import (
 //   - gopacket's IPv4 and IPv6 first layers do not check the version
 //     nibble (LINKTYPE_IPV4 carrying IPv6 decodes as garbage IPv4);
 //     Decode says Malformed.
+//   - gopacket reads a PPP frame in a PPPoE discovery frame of code 0, and
+//     another Ethernet frame after the ethertypes of bridged frames
+//     (0x6558) and ERSPAN (0x88be); Decode reads neither (not IP).
 //   - gopacket's payloads include nothing past the IP length either, so
 //     payload lengths are compared exactly; only Payload (captured) vs
 //     PayloadLen (announced) needs the truncation flag.
