@@ -180,13 +180,18 @@ static __always_inline int parse(struct __sk_buff *skb, struct pkt *p)
 		proto = (b[0] << 8) | b[1];
 		off += 4;
 	}
-	/* A PPPoE session frame (RFC 2516: six bytes of PPPoE) or a bare one,
-	 * then PPP: the HDLC address and control bytes when present, and a
-	 * protocol of one byte (compressed: its low bit set) or two, as user
-	 * space's decoder reads it. */
+	/* A PPPoE session frame (RFC 2516: six bytes of PPPoE, code 0) or a
+	 * bare one, then PPP: the HDLC address and control bytes when present,
+	 * and a protocol of one byte (compressed: its low bit set) or two, as
+	 * user space's decoder reads it. */
 	if (proto == ETH_P_PPP_SES || proto == ETH_P_PPP) {
-		if (proto == ETH_P_PPP_SES)
+		if (proto == ETH_P_PPP_SES) {
+			if (bpf_skb_load_bytes(skb, off, b, 2) < 0)
+				return -1;
+			if (b[1] != 0)
+				return 0;
 			off += 6;
+		}
 		if (bpf_skb_load_bytes(skb, off, b, 4) < 0)
 			return -1;
 		__u32 i = 0;

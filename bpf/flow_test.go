@@ -230,6 +230,9 @@ func TestParseAndRecords(t *testing.T) {
 			kk, d := k(c4, 40000, s4, 443, 6)
 			return want{flow: true, key: kk, dir: d, pkts: 1, bytes: 40, flags: syn, records: 1, why: WhyNew | WhyFirst | WhyCtrl}
 		}},
+		{"pppoe-code-not-session", ether(0x8864, append([]byte{0x11, 0x09}, pppoe([]byte{0x00, 0x21}, ipv4(c4, s4, 6, 0, tcp(40000, 443, 1, syn, nil)))[2:]...)), nil, Config{}, func() want {
+			return want{noRecords: true, stat: StatNotIP}
+		}},
 		{"pppoe-lcp", ether(0x8864, pppoe([]byte{0xc0, 0x21}, bytesOf(14))), nil, Config{}, func() want {
 			return want{noRecords: true, stat: StatNotIP}
 		}},

@@ -209,6 +209,8 @@ func TestNotIP(t *testing.T) {
 		{"mpls ipv4 header length 4", LinkTypeEthernet, build(t, eth(layers.EthernetTypeMPLSUnicast), &layers.MPLS{Label: 20, StackBottom: true, TTL: 64},
 			gopacket.Payload(append([]byte{0x44}, raw4[1:]...))), 0x8847},
 		{"pppoe discovery", LinkTypeEthernet, build(t, eth(layers.EthernetTypePPPoEDiscovery), &layers.PPPoE{Version: 1, Type: 1, Code: layers.PPPoECodePADI}, payload(4)), 0x8863},
+		{"pppoe session code 0x30", LinkTypeEthernet, build(t, eth(layers.EthernetTypePPPoESession), &layers.PPPoE{Version: 1, Type: 1, Code: 0x30, SessionId: 1},
+			&layers.PPP{PPPType: layers.PPPTypeIPv4}, gopacket.Payload(raw4)), 0x8864},
 		{"pppoe lcp", LinkTypeEthernet, build(t, eth(layers.EthernetTypePPPoESession), &layers.PPPoE{Version: 1, Type: 1, SessionId: 1},
 			&layers.PPP{PPPType: 0xc021}, payload(14)), 0x8864},
 		{"sll arp", LinkTypeLinuxSLL, sll(0x0806, 0, payload(28)), 0x0806},

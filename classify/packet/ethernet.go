@@ -88,12 +88,14 @@ func (p *Parsed) decodeLLC(data []byte) ([]byte, netKind, Status) {
 }
 
 // decodePPPoE handles a PPPoE session frame (RFC 2516): version and type
-// (1), code (1), session (2), length (2), then a PPP frame of that length
-// (the rest is Ethernet padding). Its code is not checked, as gopacket and
-// Wireshark do not: the ethertype is the session stage's alone.
+// (1), code (1, always 0 in the session stage), session (2), length (2),
+// then a PPP frame of that length (the rest is Ethernet padding).
 func decodePPPoE(data []byte) ([]byte, netKind, Status) {
 	if len(data) < 6 {
 		return nil, 0, Truncated
+	}
+	if data[1] != 0 {
+		return nil, 0, NotIP
 	}
 	if n := 6 + int(be16(data[4:])); n < len(data) {
 		data = data[:n]
