@@ -117,9 +117,9 @@ func TestDifferentialBuilt(t *testing.T) {
 
 // TestDifferentialExplained: frames where gopacket finds IP by a reading
 // Decode does not share are told apart, not failed: a PPPoE discovery
-// frame of code 0 (gopacket reads PPP in it), and the ethertypes of
-// bridged frames and ERSPAN straight after an Ethernet header (gopacket
-// reads another Ethernet frame).
+// frame of code 0 and a session frame of another code (gopacket reads PPP
+// in them), and the ethertypes of bridged frames and ERSPAN straight
+// after an Ethernet header (gopacket reads another Ethernet frame).
 func TestDifferentialExplained(t *testing.T) {
 	ip := build(t, ip4(layers.IPProtocolUDP), &layers.UDP{SrcPort: 1, DstPort: 2}, payload(2))
 	inner := build(t, eth(layers.EthernetTypeIPv4), gopacket.Payload(ip))
@@ -127,6 +127,8 @@ func TestDifferentialExplained(t *testing.T) {
 	erspan[0] = 0x10 // ERSPAN version 1 (type II)
 	frames := map[string][]byte{
 		"pppoe discovery code 0": build(t, eth(layers.EthernetTypePPPoEDiscovery), &layers.PPPoE{Version: 1, Type: 1, SessionId: 7},
+			&layers.PPP{PPPType: layers.PPPTypeIPv4}, gopacket.Payload(ip)),
+		"pppoe session code 0x30": build(t, eth(layers.EthernetTypePPPoESession), &layers.PPPoE{Version: 1, Type: 1, Code: 0x30, SessionId: 7},
 			&layers.PPP{PPPType: layers.PPPTypeIPv4}, gopacket.Payload(ip)),
 		"bridged frame": build(t, eth(layers.EthernetTypeTransparentEthernetBridging), gopacket.Payload(inner)),
 		"erspan":        build(t, eth(layers.EthernetTypeERSPAN), gopacket.Payload(erspan)),

@@ -27,9 +27,10 @@ import (
 //   - gopacket's IPv4 and IPv6 first layers do not check the version
 //     nibble (LINKTYPE_IPV4 carrying IPv6 decodes as garbage IPv4);
 //     Decode says Malformed.
-//   - gopacket reads a PPP frame in a PPPoE discovery frame of code 0, and
-//     another Ethernet frame after the ethertypes of bridged frames
-//     (0x6558) and ERSPAN (0x88be); Decode reads neither (not IP).
+//   - gopacket reads a PPP frame in a PPPoE discovery frame of code 0 and,
+//     after an Ethernet header, in a session frame of any code; and another
+//     Ethernet frame after the ethertypes of bridged frames (0x6558) and
+//     ERSPAN (0x88be). Decode reads none of them (not IP).
 //   - gopacket's payloads include nothing past the IP length either, so
 //     payload lengths are compared exactly; only Payload (captured) vs
 //     PayloadLen (announced) needs the truncation flag.
@@ -191,6 +192,17 @@ func sllNeverIP(ls []gopacket.Layer) bool {
 			if s.ARPHardwareType == 824 {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// pppoeNotSession reports whether gopacket read a PPPoE header whose code
+// is not the session stage's (0).
+func pppoeNotSession(ls []gopacket.Layer) bool {
+	for _, l := range ls {
+		if p, ok := l.(*layers.PPPoE); ok && p.Code != layers.PPPoECodeSession {
+			return true
 		}
 	}
 	return false
@@ -389,11 +401,13 @@ func compareGopacket(p *Parsed, st Status, pkt gopacket.Packet, c *diffCounts) s
 		c.explained++
 		return ""
 	}
-	if st == NotIP && etherTypeSeen(ls[:idx], 0x8863, 0x6558, 0x88be) {
+	if st == NotIP && (etherTypeSeen(ls[:idx], 0x8863, 0x6558, 0x88be) || pppoeNotSession(ls[:idx])) {
 		// gopacket reads a PPP frame in a PPPoE discovery frame of code 0
-		// (the discovery stage carries none), and an Ethernet frame after
-		// the ethertypes of bridged frames (0x6558) and ERSPAN (0x88be),
-		// which belong in GRE: Decode reads neither.
+		// (the discovery stage carries none) and, after an Ethernet header
+		// (not after a VLAN tag), in a session frame of any code (RFC 2516:
+		// the session stage's is 0); and an Ethernet frame after the
+		// ethertypes of bridged frames (0x6558) and ERSPAN (0x88be), which
+		// belong in GRE. Decode reads none of them.
 		c.explained++
 		return ""
 	}
