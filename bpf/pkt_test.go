@@ -34,8 +34,8 @@ func mpls(n int, open bool, payload []byte) []byte {
 	return append(b, payload...)
 }
 
-// pppoe puts a PPP frame with protocol proto (ppp: its bytes) in a PPPoE
-// session frame.
+// pppoe puts the PPP header ppp (its protocol, maybe after the address and
+// control bytes) and payload in a PPPoE session frame (code 0).
 func pppoe(ppp []byte, payload []byte) []byte {
 	b := []byte{0x11, 0, 0x12, 0x34}
 	b = be.AppendUint16(b, uint16(len(ppp)+len(payload)))
