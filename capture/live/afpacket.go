@@ -26,6 +26,7 @@ import (
 // read by its own goroutine; Handler calls are serialised by a mutex.
 type afpEngine struct {
 	ifaces []ifaceRef
+	links  []capture.LinkType // of each interface's frames: Ethernet, or raw IP (linkOfType)
 	socks  []*afpSock
 
 	mu        sync.Mutex // serialises the handler
@@ -72,12 +73,21 @@ func openAFPacket(o Options) (_ Engine, err error) {
 		}
 	}()
 	err = inNetns(o.Netns, func() error {
+		types, err := deviceTypes()
+		if err != nil {
+			return err
+		}
 		for _, name := range o.Ifaces {
 			ifc, err := net.InterfaceByName(name)
 			if err != nil {
 				return fmt.Errorf("interface %s: %w", name, err)
 			}
-			e.ifaces = append(e.ifaces, ifaceRef{name, ifc.Index})
+			link, err := ifaceLink(name, ifc.Index, types)
+			if err != nil {
+				return err
+			}
+			e.ifaces = append(e.ifaces, ifaceRef{name: name, index: ifc.Index})
+			e.links = append(e.links, link)
 		}
 		filter, err := ifindexFilter(e.ifaces)
 		if err != nil {
@@ -109,15 +119,16 @@ func openAFPacket(o Options) (_ Engine, err error) {
 	return e, nil
 }
 
-// wanted reports whether a frame comes from an audited interface (frames
-// that arrived before the filter was set may not).
-func (e *afpEngine) wanted(ifindex int) bool {
-	for _, i := range e.ifaces {
-		if i.index == ifindex {
-			return true
+// linkOf returns the link type of the frames of interface ifindex, and
+// false when it is not an audited interface (frames that arrived before
+// the filter was set may not be).
+func (e *afpEngine) linkOf(ifindex int) (capture.LinkType, bool) {
+	for i, ifc := range e.ifaces {
+		if ifc.index == ifindex {
+			return e.links[i], true
 		}
 	}
-	return false
+	return 0, false
 }
 
 func (e *afpEngine) Run(ctx context.Context, h Handler) error {
@@ -156,7 +167,7 @@ func (e *afpEngine) Run(ctx context.Context, h Handler) error {
 }
 
 func (e *afpEngine) read(ctx context.Context, s *afpSock, h Handler) error {
-	pkt := capture.Packet{Link: capture.LinkEthernet}
+	var pkt capture.Packet
 	// After ctx is done, what the ring holds is still read, until it stays
 	// empty for a poll timeout (or for drainMax under steady traffic).
 	var stopAt time.Time
@@ -181,9 +192,11 @@ func (e *afpEngine) read(ctx context.Context, s *afpSock, h Handler) error {
 			}
 			return fmt.Errorf("AF_PACKET: %w", err)
 		}
-		if !e.wanted(ci.InterfaceIndex) {
+		link, ok := e.linkOf(ci.InterfaceIndex)
+		if !ok {
 			continue
 		}
+		pkt.Link = link
 		pkt.Data = data
 		pkt.Time = ci.Timestamp.UnixNano()
 		pkt.Length = ci.Length

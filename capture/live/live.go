@@ -7,10 +7,12 @@
 //     through a ring buffer, only the frames classification needs; the
 //     kernel's counters replace user space's when a flow ends (Adjust).
 //   - afpacket: a TPACKET_V3 ring per interface (several with fanout), every
-//     frame copied to user space; the fallback where eBPF cannot be loaded.
+//     frame copied to user space; the fallback where eBPF cannot be loaded,
+//     and the engine for interfaces without Ethernet frames (tun, WireGuard,
+//     PPP: raw IP, linkOfType).
 //
-// Both hand each frame to a Handler as a capture.Packet (Link Ethernet,
-// Length the frame's real length, Iface its interface index, so that a
+// Both hand each frame to a Handler as a capture.Packet (Link Ethernet or,
+// from afpacket, raw IP, Length the frame's real length, Iface its interface index, so that a
 // packet seen on two interfaces of a gateway counts once) and count what
 // they lose: ring-buffer reservation failures, socket drops, flows the
 // kernel's flow map could not hold.
