@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -112,15 +111,7 @@ func pppoeWrap(n int, v6 bool, ip []byte) (uint16, []byte) {
 // and IPv6 frame as wrap says, and returns how many it changed.
 func reencapsulate(t *testing.T, src, dst string, wrap wrapIP) int {
 	t.Helper()
-	in, err := os.Open(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer in.Close()
-	r, err := pcapgo.NewReader(in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := openPcap(t, src)
 	if r.LinkType() != layers.LinkTypeEthernet {
 		t.Fatalf("%s: link type %v, want Ethernet", src, r.LinkType())
 	}
@@ -134,14 +125,7 @@ func reencapsulate(t *testing.T, src, dst string, wrap wrapIP) int {
 		t.Fatal(err)
 	}
 	n := 0
-	for {
-		data, ci, err := r.ReadPacketData()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	for ci, data := range packets(t, r) {
 		if len(data) >= 14 && (binary.BigEndian.Uint16(data[12:]) == 0x0800 || binary.BigEndian.Uint16(data[12:]) == 0x86dd) {
 			et, head := wrap(n, binary.BigEndian.Uint16(data[12:]) == 0x86dd, data[14:])
 			frame := append([]byte(nil), data[:12]...)

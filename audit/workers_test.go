@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"iter"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"github.com/flowaudit/flowaudit/capture"
 	"github.com/flowaudit/flowaudit/classify"
 	"github.com/flowaudit/flowaudit/report"
+	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/pcapgo"
 )
 
@@ -209,15 +211,7 @@ func TestSYNScanStaysBounded(t *testing.T) {
 // link type).
 func toPcapng(t *testing.T, src, dst string) {
 	t.Helper()
-	in, err := os.Open(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer in.Close()
-	r, err := pcapgo.NewReader(in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := openPcap(t, src)
 	out, err := os.Create(dst)
 	if err != nil {
 		t.Fatal(err)
@@ -227,19 +221,45 @@ func toPcapng(t *testing.T, src, dst string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for {
-		data, ci, err := r.ReadPacketData()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	for ci, data := range packets(t, r) {
 		if err := w.WritePacket(ci, data); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if err := w.Flush(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// openPcap opens a classic pcap file for the length of the test.
+func openPcap(t *testing.T, path string) *pcapgo.Reader {
+	t.Helper()
+	in, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { in.Close() })
+	r, err := pcapgo.NewReader(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// packets yields every packet r reads; a read error fails the test.
+func packets(t *testing.T, r *pcapgo.Reader) iter.Seq2[gopacket.CaptureInfo, []byte] {
+	return func(yield func(gopacket.CaptureInfo, []byte) bool) {
+		for {
+			data, ci, err := r.ReadPacketData()
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !yield(ci, data) {
+				return
+			}
+		}
 	}
 }
