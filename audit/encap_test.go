@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/flowaudit/flowaudit/report"
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
 )
@@ -23,16 +22,8 @@ func TestEncapsulatedTraffic(t *testing.T) {
 	src := filepath.Join("..", "testdata", "demo", "teams.pcap")
 	cat := builtin(t)
 	render := func(file string, workers int) map[string]any {
-		r, err := Run(Options{Files: []string{file}, Catalog: cat, Workers: workers})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var b bytes.Buffer
-		if err := r.Write(&b, report.Options{Format: report.FormatJSON}); err != nil {
-			t.Fatal(err)
-		}
 		var m map[string]any
-		if err := json.Unmarshal(b.Bytes(), &m); err != nil {
+		if err := json.Unmarshal(auditJSON(t, Options{Files: []string{file}, Catalog: cat, Workers: workers}), &m); err != nil {
 			t.Fatal(err)
 		}
 		c := m["capture"].(map[string]any)

@@ -36,15 +36,7 @@ func TestSameReportWhateverTheWorkers(t *testing.T) {
 		ngFiles = append(ngFiles, ng)
 	}
 	render := func(workers int, files []string, deferred bool) []byte {
-		r, err := Run(Options{Files: files, Catalog: cat, Workers: workers, DeferFlows: deferred})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var b bytes.Buffer
-		if err := r.Write(&b, report.Options{Format: report.FormatJSON}); err != nil {
-			t.Fatal(err)
-		}
-		return b.Bytes()
+		return auditJSON(t, Options{Files: files, Catalog: cat, Workers: workers, DeferFlows: deferred})
 	}
 	one := render(1, files, false)
 	var r map[string]any
@@ -69,6 +61,20 @@ func TestSameReportWhateverTheWorkers(t *testing.T) {
 			t.Errorf("pcapng, %d workers: the report differs from one worker's:\n%s", n, firstDiff(oneNg, got))
 		}
 	}
+}
+
+// auditJSON audits as o says and returns the report as JSON.
+func auditJSON(t *testing.T, o Options) []byte {
+	t.Helper()
+	r, err := Run(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := r.Write(&b, report.Options{Format: report.FormatJSON}); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
 
 func firstDiff(a, b []byte) string {
@@ -96,15 +102,7 @@ func TestSameReportOnGeneratedTraffic(t *testing.T) {
 	}
 	cat := builtin(t)
 	render := func(workers int) []byte {
-		r, err := Run(Options{Files: []string{file}, Catalog: cat, Workers: workers})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var b bytes.Buffer
-		if err := r.Write(&b, report.Options{Format: report.FormatJSON}); err != nil {
-			t.Fatal(err)
-		}
-		return b.Bytes()
+		return auditJSON(t, Options{Files: []string{file}, Catalog: cat, Workers: workers})
 	}
 	one := render(1)
 	if !bytes.Contains(one, []byte(`"sni"`)) || !bytes.Contains(one, []byte(`"dns"`)) || !bytes.Contains(one, []byte(`"blocked"`)) {
