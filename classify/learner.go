@@ -47,7 +47,7 @@ func (l *Learner) owns(a, b netip.Addr) bool {
 // the ports.
 func (l *Learner) forgetParents() {
 	if l.parents.seen != nil {
-		l.parents.seen = map[pairPort]useSpan{}
+		l.parents.reset()
 	}
 }
 
@@ -61,7 +61,7 @@ func (l *Learner) forgetNames() {
 // dynamic ports (Matcher.WatchPorts).
 func (l *Learner) SetWatchPorts(ports []uint16) {
 	l.parents.ports = slices.Clone(ports)
-	l.parents.seen = map[pairPort]useSpan{}
+	l.parents.reset()
 }
 
 // learnerWants reports whether the other engines' learners learn anything
@@ -197,6 +197,9 @@ func (l *Learner) lookup(client, addr netip.Addr, now int64) *dnsNames {
 
 // SeenBefore implements Parents.
 func (l *Learner) SeenBefore(a, b netip.Addr, port uint16, before int64) bool {
+	if !l.parents.mayHaveSeen(a, b, port) {
+		return false
+	}
 	u, ok := l.parents.seen[pairPort{makePair(a, b), port}]
 	// A use at most a second after the flow started (capture timestamps of
 	// two interfaces may disagree that much), or up to an hour before it.

@@ -24,6 +24,37 @@ type useSpan struct{ first, last int64 }
 type parentTable struct {
 	ports []uint16
 	seen  map[pairPort]useSpan
+	// filter has a bit set for every (host pair, port) in seen, by a hash
+	// (usedBit): most flows a dynamic requirement asks about have no
+	// parent, and one bit then answers where a lookup in seen (a 34-byte
+	// key hashed, and a cache miss) cost 0.2 us a flow ending (CPU profile
+	// of the 5-million-packet gateway mix).
+	filter *[parentFilterBits / 64]uint64
+}
+
+// parentFilterBits is the size of parentTable.filter: 8 KiB.
+const parentFilterBits = 1 << 16
+
+// usedBit is the filter bit of a host pair's use of port.
+func usedBit(a, b netip.Addr, port uint16) uint32 {
+	h := hashWords(wordsOf(a), wordsOf(b)) ^ uint64(port)*0x9e3779b97f4a7c15
+	return uint32(h>>40) % parentFilterBits
+}
+
+// mayHaveSeen reports whether the pair a, b may have used port: false
+// only when it did not.
+func (t *parentTable) mayHaveSeen(a, b netip.Addr, port uint16) bool {
+	if len(t.seen) == 0 {
+		return false
+	}
+	i := usedBit(a, b, port)
+	return t.filter[i/64]&(1<<(i%64)) != 0
+}
+
+// reset forgets every use.
+func (t *parentTable) reset() {
+	t.seen = map[pairPort]useSpan{}
+	t.filter = new([parentFilterBits / 64]uint64)
 }
 
 const maxParents = 1 << 20
@@ -47,4 +78,6 @@ func (t *parentTable) note(src, dst netip.Addr, dport uint16, now int64) {
 	}
 	u.last = max(u.last, now)
 	t.seen[k] = u
+	i := usedBit(src, dst, dport)
+	t.filter[i/64] |= 1 << (i % 64)
 }
