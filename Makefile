@@ -2,6 +2,7 @@
 GO      ?= go
 PKGS    ?= ./...
 FUZZTIME ?= 10s
+FUZZMINIMIZETIME ?= 1s
 
 .PHONY: build test vet unit fuzz bench pgo generate check-generate demo clean
 
@@ -18,9 +19,10 @@ vet:
 unit:
 	$(GO) test -count=1 -timeout 15m $(PKGS)
 
-# Runs every fuzz target (func FuzzXxx) for FUZZTIME each.
+# Runs every fuzz target (func FuzzXxx) for FUZZTIME each, minimising each
+# new input for at most FUZZMINIMIZETIME (scripts/fuzz-all says why).
 fuzz:
-	@./scripts/fuzz-all "$(FUZZTIME)"
+	@./scripts/fuzz-all "$(FUZZTIME)" "$(FUZZMINIMIZETIME)"
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
