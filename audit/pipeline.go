@@ -22,7 +22,7 @@ type PipelineConfig struct {
 	// caller's goroutine decodes and classifies every packet. N > 1: the
 	// caller's goroutine (the reader's) decodes and dispatches, N-1 engines
 	// classify, each in its own goroutine, flows sharded by a symmetric
-	// hash. 0 picks one per CPU. Measured on two CPUs (README, Speed): two
+	// hash. 0 picks one per CPU. Measured on two CPUs (docs/speed-log.md): two
 	// workers, a reader and an engine, are 1.47x as fast as one.
 	Workers int
 	// NoCopies: no packet can be a copy of another captured on a different

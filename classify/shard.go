@@ -17,7 +17,7 @@ import (
 // With one engine this is a two-stage pipeline: reading and decoding on
 // one CPU, the flow table and classification on another (measured on the
 // 5-million-packet gateway mix, 2 vCPUs: 1.05 s against 1.54 s for one
-// goroutine doing both, README Speed; an earlier design that also ran an engine in the
+// goroutine doing both, docs/speed-log.md; an earlier design that also ran an engine in the
 // reader's goroutine gained only 10%: the reader was the bottleneck).
 //
 // Every engine keeps its own Learner: DNS answers go to every engine, in

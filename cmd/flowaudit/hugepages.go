@@ -16,7 +16,7 @@ import (
 // heap gets none. Measured on the 2-vCPU development machine (a VM where
 // a 4 KiB first-touch fault costs about 12 µs), the 5-million-packet
 // gateway mix: 32,000 -> 4,000 page faults; one worker 2.26 -> 1.93 s, two
-// workers 7% less CPU (README, Speed).
+// workers 7% less CPU (docs/speed-log.md).
 //
 // preferHugePages reserves the address range the heap will grow into and
 // advises huge pages for it: it allocates size bytes (which maps them
